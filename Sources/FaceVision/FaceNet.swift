@@ -1,0 +1,116 @@
+import Foundation
+
+/// A face turned into a FaceNet embedding.
+public struct FaceEmbedding: Sendable, Equatable {
+    /// 512 floats, L2-normalised: the cosine similarity of two embeddings is their dot product.
+    public var vector: [Float]
+    /// The vector's norm before normalisation; low for blurred, tiny or turned-away faces.
+    public var quality: Float
+
+    public init(vector: [Float], quality: Float) {
+        self.vector = vector
+        self.quality = quality
+    }
+
+    public func similarity(to other: FaceEmbedding) -> Float {
+        cosineSimilarity(vector, other.vector)
+    }
+}
+
+/// The dot product of two L2-normalised vectors.
+public func cosineSimilarity(_ a: [Float], _ b: [Float]) -> Float {
+    precondition(a.count == b.count, "embeddings of different lengths")
+    var sum: Float = 0
+    for i in a.indices { sum += a[i] * b[i] }
+    return sum
+}
+
+/// Turns faces into 512-d FaceNet embeddings (Inception-ResNet-v1, model 20180408-102900).
+///
+/// ```swift
+/// let facenet = try FaceNet(modelURL: models.path(for: .faceNet))
+/// let embeddings = try facenet.embed(faces, in: image)
+/// ```
+public final class FaceNet: @unchecked Sendable {
+    public static let inputSide = 160
+    public static let dimension = 512
+    /// The tag stored with every embedding, so that vectors of different models are never compared.
+    public static let modelTag = "facenet-20180408-102900"
+    /// How much the detector's box grows (in total) before cropping: it separated identities best.
+    public static let cropMargin: Float = 0.3
+    /// Same person at or above this similarity (best accuracy threshold on LFW).
+    public static let samePersonThreshold: Float = 0.48
+
+    /// Faces per forward pass.
+    public var batchSize: Int
+    private let network: Network
+    /// The bottleneck before L2 normalisation: its norm is the quality signal.
+    private static let bottleneck = "InceptionResnetV1/Bottleneck/BatchNorm/Reshape_1"
+
+    public init(modelURL: URL, batchSize: Int = 8) throws {
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try Data(contentsOf: modelURL))
+        } catch {
+            throw VisionError.model("cannot read FaceNet graph at \(modelURL.path): \(error.localizedDescription)")
+        }
+        var graph = try GraphDef(bytes: bytes)
+        // The frozen graph folded batch size 1 into two reshape constants; -1 lets any batch through.
+        try graph.replaceWithInt32Constant("InceptionResnetV1/Logits/Flatten/flatten/Reshape/shape/_1__cf__3", values: [-1, 1792])
+        try graph.replaceWithInt32Constant("InceptionResnetV1/Bottleneck/BatchNorm/Shape/_0__cf__2", values: [-1, Int32(Self.dimension)])
+        network = try Network(graph: graph.serialized(), name: "FaceNet")
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// The crop FaceNet sees for a face: its box enlarged by `cropMargin`, clipped to the image.
+    public static func cropRect(for box: Rect, in image: Image) -> Rect {
+        box.enlarged(by: cropMargin).intersection(Rect(x: 0, y: 0, width: Float(image.width), height: Float(image.height)))
+    }
+
+    /// Embeds faces found in `image`, in order.
+    public func embed(_ faces: [DetectedFace], in image: Image) throws -> [FaceEmbedding] {
+        let crops = try faces.map { face in
+            try image.cropped(to: Self.cropRect(for: face.box, in: image), width: Self.inputSide, height: Self.inputSide,
+                              pad: false, interpolation: .linear)
+        }
+        return try embed(crops: crops)
+    }
+
+    /// Embeds ready-made 160x160 face crops, `batchSize` at a time.
+    public func embed(crops: [Image]) throws -> [FaceEmbedding] {
+        var result: [FaceEmbedding] = []
+        result.reserveCapacity(crops.count)
+        var start = 0
+        while start < crops.count {
+            let batch = crops[start..<min(start + batchSize, crops.count)]
+            result += try embedBatch(Array(batch))
+            start += batch.count
+        }
+        return result
+    }
+
+    private func embedBatch(_ crops: [Image]) throws -> [FaceEmbedding] {
+        let side = Self.inputSide
+        let perImage = 3 * side * side
+        var blob = [Float](repeating: 0, count: crops.count * perImage)
+        try blob.withUnsafeMutableBufferPointer { buffer in
+            for (i, crop) in crops.enumerated() {
+                precondition(crop.width == side && crop.height == side, "FaceNet crops must be \(side)x\(side)")
+                try crop.writeBlob(into: buffer.baseAddress! + i * perImage, blobWidth: side, blobHeight: side,
+                                   mean: 127.5, scale: 1 / 128, rgb: true)
+            }
+        }
+        let output = try blob.withUnsafeBufferPointer {
+            try network.forward(input: $0.baseAddress!, shape: [crops.count, 3, side, side], outputs: [Self.bottleneck])
+        }[0]
+        guard output.values.count == crops.count * Self.dimension else {
+            throw VisionError.inference("FaceNet returned shape \(output.shape) for \(crops.count) faces")
+        }
+        return (0..<crops.count).map { i in
+            let raw = output.values[i * Self.dimension..<(i + 1) * Self.dimension]
+            let norm = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let scale = 1 / max(norm, 1e-10)
+            return FaceEmbedding(vector: raw.map { $0 * scale }, quality: norm)
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+
+/// Just enough of TensorFlow's `GraphDef` protobuf to prune and patch a frozen graph so that
+/// OpenCV's importer accepts it. Nodes we don't edit are kept as their original bytes.
+struct GraphDef {
+    struct Node {
+        var name: String
+        var op: String
+        /// Inputs as written in the graph: `name`, `name:1`, or `^name` for a control input.
+        var inputs: [String]
+        /// The node's complete encoding (NodeDef message bytes).
+        var encoded: [UInt8]
+
+        /// Names of the nodes this node reads from, without output index or control marker.
+        var sourceNodes: [String] {
+            inputs.map { input in
+                var name = input.hasPrefix("^") ? String(input.dropFirst()) : input
+                if let colon = name.lastIndex(of: ":"), name[name.index(after: colon)...].allSatisfy(\.isNumber) {
+                    name = String(name[..<colon])
+                }
+                return name
+            }
+        }
+    }
+
+    var nodes: [Node]
+
+    init(bytes: [UInt8]) throws {
+        var nodes: [Node] = []
+        var reader = ProtobufReader(bytes)
+        while let field = try reader.next() {
+            guard field.number == 1, case .bytes(let nodeBytes) = field.value else { continue }
+            nodes.append(try Node(decoding: nodeBytes))
+        }
+        self.nodes = nodes
+    }
+
+    func serialized() -> [UInt8] {
+        var writer = ProtobufWriter()
+        for node in nodes { writer.writeBytes(field: 1, node.encoded) }
+        return writer.bytes
+    }
+
+    /// Keeps only `outputs` and the nodes they depend on.
+    mutating func prune(keeping outputs: [String]) throws {
+        let byName = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var keep = Set<String>()
+        var stack = outputs
+        while let name = stack.popLast() {
+            guard keep.insert(name).inserted else { continue }
+            guard let node = byName[name] else { throw VisionError.model("graph has no node named \(name)") }
+            stack.append(contentsOf: node.sourceNodes)
+        }
+        nodes.removeAll { !keep.contains($0.name) }
+    }
+
+    /// Replaces node `name` (whatever it computed) by an int32 constant with the given values.
+    mutating func replaceWithInt32Constant(_ name: String, values: [Int32]) throws {
+        guard let index = nodes.firstIndex(where: { $0.name == name }) else {
+            throw VisionError.model("graph has no node named \(name)")
+        }
+        nodes[index] = Node.int32Constant(name: name, values: values)
+    }
+
+    func node(named name: String) -> Node? { nodes.first { $0.name == name } }
+}
+
+extension GraphDef.Node {
+    init(decoding bytes: [UInt8]) throws {
+        var name = "", op = "", inputs: [String] = []
+        var reader = ProtobufReader(bytes)
+        while let field = try reader.next() {
+            guard case .bytes(let value) = field.value else { continue }
+            switch field.number {
+            case 1: name = String(decoding: value, as: UTF8.self)
+            case 2: op = String(decoding: value, as: UTF8.self)
+            case 3: inputs.append(String(decoding: value, as: UTF8.self))
+            default: break
+            }
+        }
+        self.init(name: name, op: op, inputs: inputs, encoded: bytes)
+    }
+
+    /// A `Const` node holding a 1-D int32 tensor.
+    static func int32Constant(name: String, values: [Int32]) -> GraphDef.Node {
+        let dtInt32: UInt64 = 3
+
+        var dim = ProtobufWriter()
+        dim.writeVarint(field: 1, UInt64(values.count))
+        var shape = ProtobufWriter()
+        shape.writeBytes(field: 2, dim.bytes)
+        var tensor = ProtobufWriter()
+        tensor.writeVarint(field: 1, dtInt32)
+        tensor.writeBytes(field: 2, shape.bytes)
+        var packed = ProtobufWriter()
+        for value in values { packed.writeRawVarint(UInt64(bitPattern: Int64(value))) }
+        tensor.writeBytes(field: 7, packed.bytes)
+
+        var dtypeAttr = ProtobufWriter()
+        dtypeAttr.writeVarint(field: 6, dtInt32)
+        var valueAttr = ProtobufWriter()
+        valueAttr.writeBytes(field: 8, tensor.bytes)
+
+        var node = ProtobufWriter()
+        node.writeString(field: 1, name)
+        node.writeString(field: 2, "Const")
+        for (key, value) in [("dtype", dtypeAttr.bytes), ("value", valueAttr.bytes)] {
+            var entry = ProtobufWriter()
+            entry.writeString(field: 1, key)
+            entry.writeBytes(field: 2, value)
+            node.writeBytes(field: 5, entry.bytes)
+        }
+        return GraphDef.Node(name: name, op: "Const", inputs: [], encoded: node.bytes)
+    }
+}
+
+/// Protobuf wire-format reader (varint, 64-bit, length-delimited, 32-bit fields).
+struct ProtobufReader {
+    enum Value {
+        case varint(UInt64)
+        case bytes([UInt8])
+        case fixed64(UInt64)
+        case fixed32(UInt32)
+    }
+
+    struct Field {
+        var number: Int
+        var value: Value
+    }
+
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func next() throws -> Field? {
+        guard offset < bytes.count else { return nil }
+        let key = try readVarint()
+        let number = Int(key >> 3)
+        switch key & 7 {
+        case 0: return Field(number: number, value: .varint(try readVarint()))
+        case 1: return Field(number: number, value: .fixed64(try readFixed(8)))
+        case 2:
+            let length = Int(try readVarint())
+            guard length >= 0, offset + length <= bytes.count else { throw truncated }
+            defer { offset += length }
+            return Field(number: number, value: .bytes(Array(bytes[offset..<offset + length])))
+        case 5: return Field(number: number, value: .fixed32(UInt32(try readFixed(4))))
+        default: throw VisionError.model("unsupported protobuf wire type \(key & 7) at byte \(offset)")
+        }
+    }
+
+    private var truncated: VisionError { VisionError.model("truncated protobuf at byte \(offset)") }
+
+    private mutating func readVarint() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count, shift < 64 {
+            let byte = bytes[offset]
+            offset += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+        throw truncated
+    }
+
+    private mutating func readFixed(_ count: Int) throws -> UInt64 {
+        guard offset + count <= bytes.count else { throw truncated }
+        var result: UInt64 = 0
+        for i in 0..<count { result |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
+        offset += count
+        return result
+    }
+}
+
+struct ProtobufWriter {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func writeRawVarint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    mutating func writeVarint(field: Int, _ value: UInt64) {
+        writeRawVarint(UInt64(field << 3))
+        writeRawVarint(value)
+    }
+
+    mutating func writeBytes(field: Int, _ value: [UInt8]) {
+        writeRawVarint(UInt64(field << 3 | 2))
+        writeRawVarint(UInt64(value.count))
+        bytes.append(contentsOf: value)
+    }
+
+    mutating func writeString(field: Int, _ value: String) { writeBytes(field: field, Array(value.utf8)) }
+}

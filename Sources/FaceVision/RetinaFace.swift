@@ -1,0 +1,169 @@
+import Foundation
+
+/// Finds faces and their five landmarks with RetinaFace (MobileNetV2 backbone).
+///
+/// ```swift
+/// let detector = try RetinaFace(modelURL: models.path(for: .retinaFace))
+/// for face in try detector.detect(in: image) { print(face.box, face.score) }
+/// ```
+public final class RetinaFace: @unchecked Sendable {
+    public struct Options: Sendable, Equatable {
+        /// Faces scoring below this are dropped.
+        public var scoreThreshold: Float = 0.9
+        /// The image is scaled so that its longer side falls in this range: smaller images are
+        /// enlarged to the lower bound, larger ones shrunk to the upper bound.
+        public var longerSide: ClosedRange<Int> = 640...1024
+        /// Also run a pass on an enlarged copy (longer side `smallFaceSide`) to catch small faces.
+        public var smallFaces = false
+        public var smallFaceSide = 1600
+        public var nmsThreshold: Float = 0.4
+
+        public init() {}
+    }
+
+    public let options: Options
+    private let graph: GraphDef
+    /// Patched networks by padded input size; OpenCV needs the FPN resize sizes fixed per size.
+    private var networks: [InputSize: Network] = [:]
+    private var networkOrder: [InputSize] = []
+    private let cacheLimit = 12
+    private let lock = NSLock()
+
+    private struct InputSize: Hashable { var width: Int, height: Int }
+
+    static let headOutputs: [(stride: Int, classes: String, boxes: String, landmarks: String)] = [
+        (8, "ClassHead_0/conv2d_6", "BboxHead_0/conv2d", "LandmarkHead_0/conv2d_3"),
+        (16, "ClassHead_1/conv2d_7", "BboxHead_1/conv2d_1", "LandmarkHead_1/conv2d_4"),
+        (32, "ClassHead_2/conv2d_8", "BboxHead_2/conv2d_2", "LandmarkHead_2/conv2d_5"),
+    ].map { ($0.0, "RetinaFaceModel/\($0.1)", "RetinaFaceModel/\($0.2)", "RetinaFaceModel/\($0.3)") }
+
+    /// The graph ends at each head's BiasAdd; OpenCV fuses the bias into the convolution, whose
+    /// layer keeps the Conv2D node's name.
+    private static let graphOutputs = headOutputs.flatMap { [$0.classes, $0.boxes, $0.landmarks] }.map { $0 + "/BiasAdd" }
+    private static let layerOutputs = headOutputs.flatMap { [$0.classes, $0.boxes, $0.landmarks] }.map { $0 + "/Conv2D" }
+
+    static let anchorSizes: [Int: [Float]] = [8: [16, 32], 16: [64, 128], 32: [256, 512]]
+
+    public init(modelURL: URL, options: Options = Options()) throws {
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try Data(contentsOf: modelURL))
+        } catch {
+            throw VisionError.model("cannot read RetinaFace graph at \(modelURL.path): \(error.localizedDescription)")
+        }
+        var graph = try GraphDef(bytes: bytes)
+        try graph.prune(keeping: Self.graphOutputs)
+        // The FPN upsampling sizes are computed from the input's shape, which OpenCV cannot import;
+        // they are frozen per input size in `network(for:)`.
+        graph.nodes.removeAll { node in
+            node.name.hasPrefix("RetinaFaceModel/FPN/") && (node.op == "Shape" || node.op == "StridedSlice")
+        }
+        self.graph = graph
+        self.options = options
+    }
+
+    /// Detects faces; coordinates are in `image`'s pixel space.
+    public func detect(in image: Image) throws -> [DetectedFace] {
+        var faces = try detect(in: image, longerSide: Self.targetSide(for: image, in: options.longerSide))
+        if options.smallFaces {
+            let side = max(options.smallFaceSide, max(image.width, image.height))
+            faces += try detect(in: image, longerSide: side)
+            faces = Self.nonMaximumSuppression(faces, threshold: options.nmsThreshold)
+        }
+        return faces
+    }
+
+    static func targetSide(for image: Image, in range: ClosedRange<Int>) -> Int {
+        min(max(max(image.width, image.height), range.lowerBound), range.upperBound)
+    }
+
+    private func detect(in image: Image, longerSide: Int) throws -> [DetectedFace] {
+        let scale = Float(longerSide) / Float(max(image.width, image.height))
+        let width = max(1, Int((Float(image.width) * scale).rounded()))
+        let height = max(1, Int((Float(image.height) * scale).rounded()))
+        let input = (width == image.width && height == image.height) ? image : try image.resized(width: width, height: height)
+        let size = InputSize(width: (width + 31) / 32 * 32, height: (height + 31) / 32 * 32)
+
+        var blob = [Float](repeating: 0, count: 3 * size.width * size.height)
+        try blob.withUnsafeMutableBufferPointer { buffer in
+            try input.writeBlob(into: buffer.baseAddress!, blobWidth: size.width, blobHeight: size.height,
+                                mean: 0, scale: 1, rgb: true)
+        }
+        let network = try network(for: size)
+        let tensors = try blob.withUnsafeBufferPointer {
+            try network.forward(input: $0.baseAddress!, shape: [1, 3, size.height, size.width], outputs: Self.layerOutputs)
+        }
+
+        var faces: [DetectedFace] = []
+        for (level, head) in Self.headOutputs.enumerated() {
+            faces += decode(classes: tensors[3 * level], boxes: tensors[3 * level + 1], landmarks: tensors[3 * level + 2],
+                            stride: head.stride, scale: scale)
+        }
+        return Self.nonMaximumSuppression(faces, threshold: options.nmsThreshold)
+    }
+
+    /// Turns one head's NCHW outputs into faces. Channel `a * k + j` of a cell holds component `j`
+    /// of anchor `a`, which is the (y, x, anchor) row order of the TensorFlow graph.
+    private func decode(classes: Tensor, boxes: Tensor, landmarks: Tensor, stride: Int, scale: Float) -> [DetectedFace] {
+        let sizes = Self.anchorSizes[stride]!
+        let rows = classes.shape[2], cols = classes.shape[3]
+        let plane = rows * cols
+        // The threshold on the softmax score, as a threshold on the logit difference.
+        let logitThreshold = log(options.scoreThreshold / (1 - options.scoreThreshold))
+        var faces: [DetectedFace] = []
+
+        for y in 0..<rows {
+            for x in 0..<cols {
+                let cell = y * cols + x
+                for (a, anchorSize) in sizes.enumerated() {
+                    let difference = classes.values[(a * 2 + 1) * plane + cell] - classes.values[(a * 2) * plane + cell]
+                    guard difference >= logitThreshold else { continue }
+                    let score = 1 / (1 + exp(-difference))
+                    // Anchor centre and size in padded-input pixels.
+                    let cx = (Float(x) + 0.5) * Float(stride), cy = (Float(y) + 0.5) * Float(stride)
+                    func box(_ j: Int) -> Float { boxes.values[(a * 4 + j) * plane + cell] }
+                    let centreX = cx + box(0) * 0.1 * anchorSize
+                    let centreY = cy + box(1) * 0.1 * anchorSize
+                    let w = anchorSize * exp(box(2) * 0.2)
+                    let h = anchorSize * exp(box(3) * 0.2)
+                    var points: [Point] = []
+                    points.reserveCapacity(5)
+                    for p in 0..<5 {
+                        let dx = landmarks.values[(a * 10 + 2 * p) * plane + cell]
+                        let dy = landmarks.values[(a * 10 + 2 * p + 1) * plane + cell]
+                        points.append(Point(x: (cx + dx * 0.1 * anchorSize) / scale, y: (cy + dy * 0.1 * anchorSize) / scale))
+                    }
+                    faces.append(DetectedFace(
+                        box: Rect(x1: (centreX - w / 2) / scale, y1: (centreY - h / 2) / scale,
+                                  x2: (centreX + w / 2) / scale, y2: (centreY + h / 2) / scale),
+                        score: score, landmarks: points))
+                }
+            }
+        }
+        return faces
+    }
+
+    static func nonMaximumSuppression(_ faces: [DetectedFace], threshold: Float) -> [DetectedFace] {
+        var kept: [DetectedFace] = []
+        for face in faces.sorted(by: { $0.score > $1.score }) where kept.allSatisfy({ $0.box.intersectionOverUnion(face.box) <= threshold }) {
+            kept.append(face)
+        }
+        return kept
+    }
+
+    private func network(for size: InputSize) throws -> Network {
+        lock.lock()
+        defer { lock.unlock() }
+        if let network = networks[size] { return network }
+        var patched = graph
+        try patched.replaceWithInt32Constant("RetinaFaceModel/FPN/resize/size", values: [Int32(size.height / 16), Int32(size.width / 16)])
+        try patched.replaceWithInt32Constant("RetinaFaceModel/FPN/resize_1/size", values: [Int32(size.height / 8), Int32(size.width / 8)])
+        let network = try Network(graph: patched.serialized(), name: "RetinaFace (\(size.width)x\(size.height))")
+        networks[size] = network
+        networkOrder.append(size)
+        if networkOrder.count > cacheLimit {
+            networks[networkOrder.removeFirst()] = nil
+        }
+        return network
+    }
+}

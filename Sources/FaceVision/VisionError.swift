@@ -1,0 +1,36 @@
+import Foundation
+
+/// What went wrong in decoding, model handling or inference, phrased for the person reading it.
+public enum VisionError: Error, CustomStringConvertible, Equatable {
+    /// A file could not be read or is not an image we can decode.
+    case unreadableImage(path: String, reason: String)
+    /// An image operation (resize, crop, encode) failed inside OpenCV.
+    case imageOperation(String)
+    /// A model file is missing, corrupt or could not be loaded.
+    case model(String)
+    /// Fetching a model failed; the message says how to fix it.
+    case modelInstall(String)
+    /// A forward pass failed.
+    case inference(String)
+
+    public var description: String {
+        switch self {
+        case .unreadableImage(let path, let reason): "\(path): \(reason)"
+        case .imageOperation(let message): "image operation failed: \(message)"
+        case .model(let message): "model error: \(message)"
+        case .modelInstall(let message): message
+        case .inference(let message): "inference failed: \(message)"
+        }
+    }
+}
+
+/// A small buffer for the C bridge's error messages.
+struct BridgeError {
+    static let capacity = 1024
+    var buffer = [CChar](repeating: 0, count: capacity)
+
+    var message: String {
+        let text = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return text.isEmpty ? "unknown error" : text
+    }
+}

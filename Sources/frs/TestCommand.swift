@@ -1,0 +1,109 @@
+import ArgumentParser
+import FaceVision
+import Foundation
+
+struct TestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Find the faces in some photos and show them (nothing is stored).",
+        discussion: """
+        Prints a table of faces for each photo: index, box (x1 y1 x2 y2), score, size and the five
+        landmarks (eyes, nose, mouth corners). With --out, writes an annotated copy of each photo and
+        one thumbnail per face. Unreadable files are reported and skipped; the exit status is 1 if any
+        file failed.
+        """
+    )
+
+    @Argument(help: "Image files.", completion: .file())
+    var images: [String]
+
+    @Option(help: ArgumentHelp("Write annotated copies and face thumbnails here.", valueName: "dir"))
+    var out: String?
+
+    @Flag(help: "Print one JSON object per line and image instead of tables.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Thumbnail side in pixels.", valueName: "px"))
+    var thumbnailSize = 160
+
+    @OptionGroup var detection: DetectionOptions
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() async throws {
+        let analyzer = try modelOptions.analyzer(detection: detection)
+        let outDirectory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        if let outDirectory { try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true) }
+        var failures = 0
+        for path in images {
+            do {
+                let image = try Image(contentsOf: URL(fileURLWithPath: path))
+                let faces = try analyzer.faces(in: image)
+                if json {
+                    print(try ImageReport(path: path, image: image, faces: faces).jsonLine())
+                } else {
+                    printTable(path: path, image: image, faces: faces)
+                }
+                if let outDirectory { try writeOutputs(for: path, image: image, faces: faces, to: outDirectory) }
+            } catch {
+                failures += 1
+                Console.status("frs test: \(error)")
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    private func printTable(path: String, image: Image, faces: [DetectedFace]) {
+        print("\(path): \(image.width)x\(image.height), \(faces.count) face\(faces.count == 1 ? "" : "s")")
+        guard !faces.isEmpty else { return }
+        print("  #  box (x1, y1, x2, y2)          score  size  landmarks (left eye, right eye, nose, mouth left, mouth right)")
+        for (index, face) in faces.enumerated() {
+            let box = [face.box.x, face.box.y, face.box.maxX, face.box.maxY].map { String(format: "%6.1f", $0) }.joined(separator: " ")
+            let landmarks = face.landmarks.map { String(format: "(%.0f,%.0f)", $0.x, $0.y) }.joined(separator: " ")
+            print(String(format: "%3d  %@  %.3f  %4.0f  %@", index, box, face.score, face.size, landmarks))
+        }
+    }
+
+    private func writeOutputs(for path: String, image: Image, faces: [DetectedFace], to directory: URL) throws {
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        try image.annotated(with: faces).jpegData().write(to: directory.appendingPathComponent("\(stem).faces.jpg"))
+        for (index, face) in faces.enumerated() {
+            let data = try Thumbnail.jpeg(of: face, in: image, side: thumbnailSize)
+            try data.write(to: directory.appendingPathComponent("\(stem).face\(index).jpg"))
+        }
+    }
+}
+
+/// The JSON line `frs test --json` prints for one image.
+struct ImageReport: Encodable {
+    struct Face: Encodable {
+        var box: [Float]
+        var score: Float
+        var landmarks: [[Float]]
+        var size: Float
+    }
+
+    var path: String
+    var width: Int
+    var height: Int
+    var faces: [Face]
+
+    init(path: String, image: Image, faces: [DetectedFace]) {
+        self.path = path
+        width = image.width
+        height = image.height
+        self.faces = faces.map { face in
+            Face(box: [face.box.x, face.box.y, face.box.maxX, face.box.maxY].map(Self.rounded),
+                 score: (face.score * 100_000).rounded() / 100_000,
+                 landmarks: face.landmarks.map { [Self.rounded($0.x), Self.rounded($0.y)] },
+                 size: Self.rounded(face.size))
+        }
+    }
+
+    static func rounded(_ value: Float) -> Float { (value * 100).rounded() / 100 }
+
+    func jsonLine() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
