@@ -25,6 +25,8 @@ struct GraphDef {
 
     var nodes: [Node]
 
+    init(nodes: [Node]) { self.nodes = nodes }
+
     init(bytes: [UInt8]) throws {
         var nodes: [Node] = []
         var reader = ProtobufReader(bytes)

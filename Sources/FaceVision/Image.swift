@@ -52,6 +52,15 @@ public final class Image: @unchecked Sendable {
     /// Decodes an encoded image held in memory.
     public convenience init(data: Data) throws {
         _ = Image.configured
+        try data.withUnsafeBytes { raw in
+            guard let size = ImageHeader.dimensions(of: raw) else { return }
+            if size.width == 0 || size.height == 0 {
+                throw VisionError.unreadableImage(path: "<memory>", reason: "image has no pixels (\(size.width)x\(size.height))")
+            }
+            if UInt64(size.width) * UInt64(size.height) > Image.maxPixels {
+                throw VisionError.unreadableImage(path: "<memory>", reason: "image is \(size.width)x\(size.height) pixels, more than the \(Image.maxPixels / 1_000_000)-megapixel limit")
+            }
+        }
         var error = BridgeError()
         let handle = data.withUnsafeBytes { raw in
             cvb_image_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &error.buffer, BridgeError.capacity)

@@ -1,0 +1,68 @@
+import FaceVision
+import Foundation
+import Testing
+
+@Suite("FaceNet embeddings")
+struct EmbeddingTests {
+    /// The largest face of a sample photo, embedded.
+    static func embedding(of name: String) throws -> FaceEmbedding {
+        let analyzer = try Fixtures.analyzer()
+        let image = try Image(contentsOf: Fixtures.seedPhoto(name))
+        let face = try #require(try analyzer.faces(in: image).max { $0.box.area < $1.box.area }, "\(name): no face")
+        return try analyzer.embeddings(of: [face], in: image)[0]
+    }
+
+    @Test func vectorsAreNormalised() throws {
+        let e = try Self.embedding(of: "Jenny.jpg")
+        #expect(e.vector.count == FaceNet.dimension)
+        #expect(abs(e.similarity(to: e) - 1) < 1e-4)
+        #expect(e.quality > 0)
+    }
+
+    @Test func samePersonIsSimilar() throws {
+        let similarity = try Self.embedding(of: "Imran_Khan.jpg").similarity(to: Self.embedding(of: "Imran-Khan.jpg"))
+        #expect(similarity > 0.5, "two photos of Imran Khan: similarity \(similarity)")
+    }
+
+    @Test func differentNamedPeopleAreNot() throws {
+        let labels = try String(contentsOf: Fixtures.seedPhoto("labels.csv"), encoding: .utf8)
+        let named: [(path: String, identity: String)] = labels.split(separator: "\n").dropFirst().compactMap { line in
+            let columns = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard columns.count >= 3, columns[2] == "single", !columns[1].isEmpty, !columns[1].hasSuffix("?") else { return nil }
+            return (columns[0], columns[1])
+        }
+        #expect(Set(named.map(\.identity)).count >= 4)
+        let embeddings = try named.map { try Self.embedding(of: $0.path) }
+        var pairs = 0
+        for i in named.indices {
+            for j in named.indices where j > i && named[i].identity != named[j].identity {
+                let similarity = embeddings[i].similarity(to: embeddings[j])
+                pairs += 1
+                #expect(similarity < 0.4, "\(named[i].path) vs \(named[j].path): \(similarity)")
+            }
+        }
+        #expect(pairs > 20)
+    }
+
+    @Test func batchedEqualsOneByOne() throws {
+        let analyzer = try Fixtures.analyzer()
+        let image = try Image(contentsOf: Fixtures.seedPhoto("GroupM.jpg"))
+        let faces = try analyzer.faces(in: image)
+        #expect(faces.count >= 5)
+        let crops = try faces.map {
+            try image.cropped(to: FaceNet.cropRect(for: $0.box, in: image), width: 160, height: 160, pad: false, interpolation: .linear)
+        }
+        let facenet = try analyzer.embedder
+        let original = facenet.batchSize
+        defer { facenet.batchSize = original }
+        facenet.batchSize = 1
+        let single = try facenet.embed(crops: crops)
+        facenet.batchSize = 4  // uneven: the last batch is smaller
+        let batched = try facenet.embed(crops: crops)
+        for (a, b) in zip(single, batched) {
+            let difference = zip(a.vector, b.vector).map { abs($0 - $1) }.max() ?? 1
+            #expect(difference < 1e-4, "batched and batch-1 embeddings differ by \(difference)")
+            #expect(abs(a.quality - b.quality) < 1e-3)
+        }
+    }
+}
