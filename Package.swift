@@ -10,11 +10,15 @@ let package = Package(
     products: [
         .executable(name: "frs", targets: ["frs"]),
         .library(name: "FaceVision", targets: ["FaceVision"]),
+        .library(name: "FaceStore", targets: ["FaceStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -30,6 +34,14 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .target(
+            name: "FaceStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "frs",
             dependencies: [
@@ -38,6 +50,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FaceVisionTests", dependencies: ["FaceVision"]),
+        .testTarget(name: "FrsCLITests", dependencies: ["frs"]),
+        .testTarget(
+            name: "FaceStoreTests",
+            dependencies: [
+                "FaceStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
     ],
     cxxLanguageStandard: .cxx17
 )

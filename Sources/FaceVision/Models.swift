@@ -81,7 +81,14 @@ public struct ModelStore: Sendable {
 
     /// Returns the model's path, installing it first if it is missing or corrupt.
     public func ensure(_ model: FaceModel, progress: (String) -> Void = { _ in }) throws -> URL {
-        if state(of: model) != .installed { try install(model, progress: progress) }
+        switch state(of: model) {
+        case .installed: break
+        case .missing: try install(model, progress: progress)
+        case .corrupt(let reason):
+            progress("The \(model.rawValue) model at \(path(for: model).path) is corrupt (\(reason)); removing it and installing again.")
+            try? FileManager.default.removeItem(at: path(for: model))
+            try install(model, progress: progress)
+        }
         return path(for: model)
     }
 

@@ -6,7 +6,7 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure quality on labelled data.",
-        subcommands: [Detection.self]
+        subcommands: [Detection.self, Verification.self]
     )
 
     struct Detection: AsyncParsableCommand {
@@ -85,5 +85,77 @@ struct EvalCommand: AsyncParsableCommand {
             }
             return result
         }
+    }
+
+    struct Verification: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Same-person verification quality (ROC AUC, equal error rate, thresholds) on labelled photos.",
+            discussion: """
+            --labels is a CSV of path,identity (paths relative to the CSV's folder), like
+            ../shared/data/lfw/labels.csv. In each photo the face nearest the centre carries the label.
+            Every pair of labelled faces is scored. --save-embeddings writes one line per face found
+            (path, identity, 1 if it is the labelled face else 0, quality, 512 comma-separated floats).
+            """
+        )
+
+        @Option(help: ArgumentHelp("The labels CSV.", valueName: "csv")) var labels: String
+        @Option(help: ArgumentHelp("Use only the first N photos.", valueName: "n")) var limit: Int?
+        @Option(help: ArgumentHelp("Write every face's embedding to this TSV file.", valueName: "file")) var saveEmbeddings: String?
+        @OptionGroup var detection: DetectionOptions
+        @OptionGroup var modelOptions: ModelOptions
+
+        func run() async throws {
+            let csv = URL(fileURLWithPath: labels)
+            let root = csv.deletingLastPathComponent()
+            let rows = try String(contentsOf: csv, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst().map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }.filter { $0.count >= 2 }
+            let photos = limit.map { Array(rows.prefix($0)) } ?? rows
+            let analyzer = try modelOptions.analyzer(detection: detection)
+            let facenet = try analyzer.embedder
+
+            var output: FileHandle?
+            if let saveEmbeddings {
+                _ = FileManager.default.createFile(atPath: saveEmbeddings, contents: nil)
+                output = try FileHandle(forWritingTo: URL(fileURLWithPath: saveEmbeddings))
+            }
+            defer { try? output?.close() }
+
+            var vectors: [[Float]] = [], identities: [String] = []
+            var noFace = 0
+            var progress = Progress(total: photos.count, label: "photos")
+            for row in photos {
+                defer { progress.advance() }
+                let image = try Image(contentsOf: root.appendingPathComponent(row[0]))
+                let faces = try analyzer.faces(in: image)
+                let centre = Point(x: Float(image.width) / 2, y: Float(image.height) / 2)
+                guard let labelled = faces.indices.min(by: { Self.distance(faces[$0].box.center, centre) < Self.distance(faces[$1].box.center, centre) }) else {
+                    noFace += 1
+                    continue
+                }
+                let embeddings = try facenet.embed(faces, in: image)
+                vectors.append(embeddings[labelled].vector)
+                identities.append(row[1])
+                if let output {
+                    var text = ""
+                    for (i, e) in embeddings.enumerated() {
+                        text += "\(row[0])\t\(row[1])\t\(i == labelled ? 1 : 0)\t\(e.quality)\t"
+                        text += e.vector.map { String($0) }.joined(separator: ",") + "\n"
+                    }
+                    output.write(Data(text.utf8))
+                }
+            }
+            progress.finish()
+            let result = VerificationEvaluation(embeddings: vectors, labels: identities)
+            print("verification on \(vectors.count) labelled faces (\(noFace) photos without a face), \(Set(identities).count) identities")
+            print("  pairs: \(result.genuinePairs) same person, \(result.impostorPairs) different")
+            print(String(format: "  ROC AUC %.4f, equal error rate %.2f %%", result.auc, result.equalErrorRate * 100))
+            print(String(format: "  similarity means: same %.3f, different %.3f", result.genuineMean, result.impostorMean))
+            print(String(format: "  best balanced accuracy %.2f %% at threshold %.3f", result.bestBalancedAccuracy * 100, result.bestThreshold))
+            print(String(format: "  threshold for 0.1 %% false accepts: %.3f (keeps %.1f %% of same-person pairs)",
+                         result.thresholdAtFAR001, result.trueAcceptRateAtFAR001 * 100))
+        }
+
+        static func distance(_ a: Point, _ b: Point) -> Float { (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) }
     }
 }

@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+
+/// The storage layer of frs: media, work queue, faces, embeddings and persons in SQL.
+///
+/// Two implementations share the schema and the behaviour: `SQLiteStore` (one file, the default)
+/// and `PostgresStore` (shared by many worker processes on several machines).
+/// Every method is safe to call from many tasks and many processes at once; all
+/// multi-row changes happen in one transaction. Errors are `FaceStoreError`.
+public protocol FaceStore: Sendable {
+    var backend: StoreBackend { get }
+
+    // MARK: Life cycle
+
+    /// Creates or upgrades the schema; safe to run repeatedly and from several processes at once.
+    func migrate() async throws
+    /// Highest applied migration version, 0 for an empty database.
+    func schemaVersion() async throws -> Int
+    func close() async throws
+
+    // MARK: Media (`frs add`)
+
+    /// Inserts or refreshes a file by path. See `AddOutcome` for what happens in each case.
+    func addMedia(_ info: MediaFileInfo) async throws -> AddOutcome
+    func mediaFile(path: String) async throws -> MediaFile?
+    /// Every file with this content hash, so a caller can notice one content under several paths.
+    func mediaFiles(contentHash: String) async throws -> [MediaFile]
+
+    // MARK: Work queue
+
+    /// Leases up to `limit` claimable items to `owner`, oldest first, and counts an attempt on each.
+    /// Claimable: pending (or untouched legacy rows: `Status` NULL and not extracted) whose lease is
+    /// absent or expired; failed ones too when `retryFailed`.
+    func claim(owner: String, limit: Int, leaseSeconds: Double, retryFailed: Bool) async throws -> [WorkItem]
+    /// Extends a lease this owner still holds; throws `.leaseLost` otherwise.
+    func renewLease(item: Int64, owner: String, leaseSeconds: Double) async throws
+    /// In one transaction: checks the lease, replaces the item's faces with `faces`, marks it done.
+    /// Returns the new face ids in the order of `faces`; `Faces.Name` already holds the thumbnail
+    /// name for each id, and the caller writes the thumbnail files after this returns.
+    /// Throws `.leaseLost` (writing nothing) when the item is no longer leased by `owner` or is done.
+    /// Thumbnails are written after the commit because their names come from the new ids; if the
+    /// process dies in between, the faces exist without files: compare `faces(item:)` thumbnail names
+    /// with the disk and re-render the missing ones (ids are never reused, so a name never goes stale).
+    func complete(item: Int64, owner: String, faces: [NewFace]) async throws -> [Int64]
+    /// Marks a leased item failed with an error text (kept short); throws `.leaseLost` like `complete`.
+    func fail(item: Int64, owner: String, error: String) async throws
+    func statusCounts() async throws -> StatusCounts
+    /// Read-only view of what `claim` would pick (no lease taken): for dry runs and listings.
+    func itemsNeedingWork(limit: Int, includeFailed: Bool) async throws -> [WorkItem]
+
+    // MARK: Faces and embeddings
+
+    func faces(item: Int64) async throws -> [StoredFace]
+    func faces(person: Int64) async throws -> [StoredFace]
+    /// Faces with a NULL embedding and an id above `afterFaceId`, by id: page with the last id seen.
+    func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceToEmbed]
+    /// Stores a batch of embeddings in one transaction.
+    func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws
+    /// Every stored embedding (optionally of one model), for matching and clustering.
+    func embeddings(model: String?) async throws -> [FaceEmbedding]
+    func setVerified(faces: [Int64], verified: Bool) async throws
+
+    // MARK: Persons
+
+    /// A new person with the next stable number. Without a name it is called `Unknown-N` and not
+    /// user-named; with a name it is user-named.
+    func createPerson(name: String?) async throws -> Person
+    func person(id: Int64) async throws -> Person?
+    func persons(includeHidden: Bool) async throws -> [PersonSummary]
+    /// Moves faces to `person` (nil: unassign) in one transaction, writing a history row per face that
+    /// actually moves.
+    func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String) async throws
+    /// Sets the name and marks the person user-named.
+    func rename(person: Int64, to name: String) async throws
+    func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws
+    func setHidden(person: Int64, hidden: Bool) async throws
+    /// Uses one of the person's faces (and its media file) as portrait.
+    func setPortrait(person: Int64, face: Int64) async throws
+    /// Moves every face of `sources` to `target` (history reason `merge`) and deletes the sources.
+    /// A target that is not user-named takes the name of the first user-named source.
+    func merge(_ sources: [Int64], into target: Int64, actor: String) async throws
+    /// Deletes a person; its faces become unassigned (history reason `delete`). Its number is not reused.
+    func deletePerson(_ id: Int64, actor: String) async throws
+    /// History of one face, oldest first.
+    func assignments(face: Int64) async throws -> [FaceAssignment]
+}
+
+extension FaceStore {
+    public func claim(owner: String, limit: Int, leaseSeconds: Double) async throws -> [WorkItem] {
+        try await claim(owner: owner, limit: limit, leaseSeconds: leaseSeconds, retryFailed: false)
+    }
+
+    public func embeddings() async throws -> [FaceEmbedding] {
+        try await embeddings(model: nil)
+    }
+}
+
+/// Opens the store a location names: `postgres://` or `postgresql://` URLs open PostgreSQL,
+/// anything else is a SQLite file path (an optional `sqlite://` prefix is stripped).
+/// Migrates unless `migrate` is false (dry runs that must not create anything).
+public func openFaceStore(
+    _ location: String,
+    migrate: Bool = true,
+    thumbnailNaming: @escaping ThumbnailNaming = Thumbnails.defaultNaming,
+    logger: Logger = Logger(label: "frs.store")
+) async throws -> any FaceStore {
+    let store: any FaceStore
+    if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+        store = try PostgresStore(url: location, thumbnailNaming: thumbnailNaming, logger: logger)
+    } else {
+        let path = location.hasPrefix("sqlite://") ? String(location.dropFirst("sqlite://".count)) : location
+        store = try SQLiteStore(path: path, thumbnailNaming: thumbnailNaming)
+    }
+    if migrate {
+        do {
+            try await store.migrate()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+    return store
+}

