@@ -42,10 +42,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "FacePipeline",
+            dependencies: [
+                "FaceVision",
+                "FaceStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "frs",
             dependencies: [
                 "FaceVision",
+                "FaceStore",
+                "FacePipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
