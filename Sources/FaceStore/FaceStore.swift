@@ -53,7 +53,10 @@ public protocol FaceStore: Sendable {
     func faces(item: Int64) async throws -> [StoredFace]
     func faces(person: Int64) async throws -> [StoredFace]
     /// Faces with a NULL embedding and an id above `afterFaceId`, by id: page with the last id seen.
-    func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceToEmbed]
+    func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation]
+    /// Every face with an id above `afterFaceId`, by id, with its media path and thumbnail name:
+    /// page with the last id seen (thumbnail repair, exports).
+    func faces(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation]
     /// Stores a batch of embeddings in one transaction.
     func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws
     /// Every stored embedding (optionally of one model), for matching and clustering.

@@ -38,20 +38,28 @@ extension PostgresStore {
         }
     }
 
-    public func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceToEmbed] {
-        try await read("facesWithoutEmbedding") { db in
+    public func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
+        try await faceRefs(afterFaceId: afterFaceId, limit: limit, onlyWithoutEmbedding: true)
+    }
+
+    public func faces(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
+        try await faceRefs(afterFaceId: afterFaceId, limit: limit, onlyWithoutEmbedding: false)
+    }
+
+    private func faceRefs(afterFaceId: Int64, limit: Int, onlyWithoutEmbedding: Bool) async throws -> [FaceLocation] {
+        try await read(onlyWithoutEmbedding ? "facesWithoutEmbedding" : "faces") { db in
             try await db.rows("""
                 SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
                        fc."BoundingBox", fc."Landmarks", fc."Name"
                 FROM "Faces" fc
                 JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
                 JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
-                WHERE fc."Embedding" IS NULL AND fc."Id" > \(afterFaceId)
+                WHERE (fc."Embedding" IS NULL OR NOT \(onlyWithoutEmbedding)) AND fc."Id" > \(afterFaceId)
                 ORDER BY fc."Id" LIMIT \(limit)
                 """, logger).map { row in
                 let r = row.makeRandomAccess()
                 let id = try r["Id"].decode(Int64.self)
-                return FaceToEmbed(faceId: id, mediaItemId: try r["MediaItemId"].decode(Int64.self),
+                return FaceLocation(faceId: id, mediaItemId: try r["MediaItemId"].decode(Int64.self),
                                    mediaPath: try r["FilePath"].decode(String.self),
                                    frameNumber: try r["Frame"].decode(Int?.self),
                                    box: try r["BoundingBox"].decode(String?.self).flatMap(BoundingBox.init(text:)),

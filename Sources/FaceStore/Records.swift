@@ -183,8 +183,8 @@ public struct StoredFace: Sendable, Equatable {
     public var quality: Double?
 }
 
-/// A face that still needs an embedding, with what the embedder needs to crop it.
-public struct FaceToEmbed: Sendable, Equatable {
+/// Where a face is: its media file, box and thumbnail; what the embedder needs to crop it.
+public struct FaceLocation: Sendable, Equatable {
     public var faceId: Int64
     public var mediaItemId: Int64
     public var mediaPath: String

@@ -36,19 +36,27 @@ extension SQLiteStore {
         }
     }
 
-    public func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceToEmbed] {
-        try await read("facesWithoutEmbedding") { db in
+    public func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
+        try await faceRefs(afterFaceId: afterFaceId, limit: limit, onlyWithoutEmbedding: true)
+    }
+
+    public func faces(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
+        try await faceRefs(afterFaceId: afterFaceId, limit: limit, onlyWithoutEmbedding: false)
+    }
+
+    private func faceRefs(afterFaceId: Int64, limit: Int, onlyWithoutEmbedding: Bool) async throws -> [FaceLocation] {
+        try await read(onlyWithoutEmbedding ? "facesWithoutEmbedding" : "faces") { db in
             try Row.fetchAll(db, sql: """
                 SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
                        fc."BoundingBox", fc."Landmarks", fc."Name"
                 FROM "Faces" fc
                 JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
                 JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
-                WHERE fc."Embedding" IS NULL AND fc."Id" > ?
+                WHERE (fc."Embedding" IS NULL OR ? = 0) AND fc."Id" > ?
                 ORDER BY fc."Id" LIMIT ?
-                """, arguments: [afterFaceId, limit]).map { row in
+                """, arguments: [onlyWithoutEmbedding ? 1 : 0, afterFaceId, limit]).map { row in
                 let id: Int64 = row["Id"]
-                return FaceToEmbed(faceId: id, mediaItemId: row["MediaItemId"], mediaPath: row["FilePath"],
+                return FaceLocation(faceId: id, mediaItemId: row["MediaItemId"], mediaPath: row["FilePath"],
                                    frameNumber: row["Frame"],
                                    box: (row["BoundingBox"] as String?).flatMap(BoundingBox.init(text:)),
                                    landmarks: try Self.decodeFloats(row["Landmarks"], face: id),

@@ -2,9 +2,11 @@ import Foundation
 
 /// A progress line on a terminal (done/total, rate, ETA); silent when standard error is not a terminal.
 struct Progress {
-    let total: Int
+    private(set) var total: Int
     let label: String
     private(set) var done = 0
+    /// Extra text after the counts, e.g. "12 faces".
+    var detail = ""
     private let start = Date()
     private var lastDraw = Date.distantPast
     private let enabled = Console.isTerminal
@@ -16,6 +18,7 @@ struct Progress {
 
     mutating func advance(by count: Int = 1) {
         done += count
+        if done > total { total = done }
         guard enabled, Date().timeIntervalSince(lastDraw) > 0.2 || done == total else { return }
         lastDraw = Date()
         draw()
@@ -29,7 +32,8 @@ struct Progress {
         let elapsed = Date().timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let eta = rate > 0 ? Double(total - done) / rate : 0
-        let line = String(format: "\r\u{1B}[K%d/%d %@  %.1f/s  ETA %@", done, total, label, rate, Self.duration(eta))
+        let extra = detail.isEmpty ? "" : "  " + detail
+        let line = String(format: "\r\u{1B}[K%d/%d %@%@  %.1f/s  ETA %@", done, total, label, extra, rate, Self.duration(eta))
         FileHandle.standardError.write(Data(line.utf8))
     }
 

@@ -1,0 +1,156 @@
+import FaceStore
+import FaceVision
+import Foundation
+import Logging
+import Synchronization
+
+/// `frs detect`: claims pending media items, finds their faces, and stores faces and thumbnails.
+///
+/// Each item is finished in one transaction (faces inserted, item marked done), so a process killed
+/// at any point leaves either the whole result or none of it; its lease then expires and another run
+/// picks the item up. Any number of runners, in one process or on many machines sharing PostgreSQL,
+/// split the work through leases.
+public final class DetectionRunner: Sendable {
+    public struct Options: Sendable {
+        public var workers = 1
+        public var leaseSeconds: Double = 600
+        public var retryFailed = false
+        public var thumbnailSize = 160
+        public var pathMapping = PathMapping()
+        public var detector = RetinaFace.Options()
+        public init() {}
+    }
+
+    /// What happened to one item, for progress displays.
+    public enum Event: Sendable {
+        case done(item: Int64, path: String, faces: Int)
+        case failed(item: Int64, path: String, reason: String)
+        case lost(item: Int64, path: String)
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var done = 0, failed = 0, lost = 0, faces = 0
+        public var items: Int { done + failed + lost }
+    }
+
+    let store: any FaceStore
+    let options: Options
+    let thumbnails: ThumbnailFiles
+    let detectors: [RetinaFace]
+    let owner: String
+    let stop: StopSignal
+    let logger: Logger
+
+    public init(store: any FaceStore, models: ModelStore, dataDirectory: DataDirectory, options: Options,
+                stop: StopSignal = StopSignal(), logger: Logger = Logger(label: "frs.detect"),
+                progress: (String) -> Void = { _ in }) throws {
+        self.store = store
+        self.options = options
+        self.stop = stop
+        self.logger = logger
+        let model = try models.ensure(.retinaFace, progress: progress)
+        // One detector per worker: a network runs one forward pass at a time.
+        detectors = try (0..<max(1, options.workers)).map { _ in try RetinaFace(modelURL: model, options: options.detector) }
+        try dataDirectory.create()
+        thumbnails = ThumbnailFiles(directory: dataDirectory, side: options.thumbnailSize, logger: logger)
+        owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
+    }
+
+    /// Repairs thumbnails left by an interrupted run (see `ThumbnailFiles.repair`).
+    public func repairThumbnails() async throws {
+        _ = try await thumbnails.repair(store: store, pathMapping: options.pathMapping)
+    }
+
+    /// Processes claimable items until none is left (or a stop is requested).
+    public func run(onEvent: @escaping @Sendable (Event) -> Void = { _ in }) async throws -> Summary {
+        let summary = SummaryBox()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, detector) in detectors.enumerated() {
+                let workerOwner = "\(owner):\(index)"
+                group.addTask {
+                    while !self.stop.isStopped {
+                        guard let item = try await self.store.claim(owner: workerOwner, limit: 1, leaseSeconds: self.options.leaseSeconds,
+                                                                    retryFailed: self.options.retryFailed).first
+                        else { return }
+                        let event = try await self.process(item, owner: workerOwner, detector: detector)
+                        summary.value.withLock { s in
+                            switch event {
+                            case .done(_, _, let faces): s.done += 1; s.faces += faces
+                            case .failed: s.failed += 1
+                            case .lost: s.lost += 1
+                            }
+                        }
+                        onEvent(event)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return summary.value.withLock { $0 }
+    }
+
+    private final class SummaryBox: Sendable {
+        let value = Mutex(Summary())
+    }
+
+    private struct Rendered: Sendable {
+        var faces: [DetectedFace]
+        var thumbnails: [Data]
+    }
+
+    func process(_ item: WorkItem, owner: String, detector: RetinaFace) async throws -> Event {
+        let path = options.pathMapping.localPath(for: item.path)
+        let metadata: Logger.Metadata = ["item": "\(item.id)", "media": "\(item.mediaFileId)", "path": "\(path)"]
+        let rendered: Rendered
+        do {
+            let side = options.thumbnailSize
+            rendered = try await offloaded {
+                let image = try Image(contentsOf: URL(fileURLWithPath: path))
+                let faces = try detector.detect(in: image)
+                // Rendered before the commit so that afterwards only file writes remain.
+                return Rendered(faces: faces, thumbnails: try faces.map { try Thumbnail.jpeg(of: $0, in: image, side: side) })
+            }
+        } catch {
+            let reason = Self.reason(for: error)
+            do {
+                try await store.fail(item: item.id, owner: owner, error: reason)
+            } catch let error as FaceStoreError where error.reason == .leaseLost {
+                logger.warning("lease lost before marking failed", metadata: metadata)
+                return .lost(item: item.id, path: path)
+            }
+            logger.warning("media failed", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+            return .failed(item: item.id, path: path, reason: reason)
+        }
+
+        let newFaces = rendered.faces.map { face in
+            NewFace(box: BoundingBox(x1: Double(face.box.x), y1: Double(face.box.y), x2: Double(face.box.maxX), y2: Double(face.box.maxY)),
+                    score: Double(face.score), landmarks: face.landmarks.flatMap { [$0.x, $0.y] },
+                    faceSize: Int(face.size.rounded()), frameNumber: item.frameNumber)
+        }
+        let ids: [Int64]
+        do {
+            ids = try await store.complete(item: item.id, owner: owner, faces: newFaces)
+        } catch let error as FaceStoreError where error.reason == .leaseLost {
+            logger.warning("lease lost; another worker has this item", metadata: metadata)
+            return .lost(item: item.id, path: path)
+        }
+        for (id, data) in zip(ids, rendered.thumbnails) {
+            do {
+                try thumbnails.write(data, named: Thumbnails.defaultNaming(id))
+            } catch {
+                // The face is stored; the next run's repair renders the thumbnail again.
+                logger.error("cannot write thumbnail", metadata: metadata.merging(["face": "\(id)", "reason": "\(error)"]) { $1 })
+            }
+        }
+        logger.debug("media done", metadata: metadata.merging(["faces": "\(ids.count)"]) { $1 })
+        return .done(item: item.id, path: path, faces: ids.count)
+    }
+
+    /// A short reason for the item's error column.
+    static func reason(for error: Error) -> String {
+        switch error {
+        case VisionError.unreadableImage(_, let reason): reason
+        default: "\(error)"
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Crypto
+import FaceStore
+import FaceVision
+import Foundation
+import Logging
+
+/// `frs add`: records image files in the library so that workers detect their faces.
+public struct MediaIndexer: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case added
+        case unchanged
+        /// Known path whose content changed: re-queued, its old faces removed.
+        case changed
+        /// The same content is already in the library under another path; not queued twice.
+        case duplicate(of: String)
+        /// Cannot be read now; recorded anyway so that detection marks it failed with the reason.
+        case unreadable(String)
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var added = 0, unchanged = 0, changed = 0, duplicates = 0, unreadable = 0
+        public init() {}
+        public var total: Int { added + unchanged + changed + duplicates + unreadable }
+    }
+
+    let store: any FaceStore
+    let dryRun: Bool
+    let logger: Logger
+
+    public init(store: any FaceStore, dryRun: Bool = false, logger: Logger = Logger(label: "frs.add")) {
+        self.store = store
+        self.dryRun = dryRun
+        self.logger = logger
+    }
+
+    /// Image files under each path (files are taken as given when their extension is an image's).
+    /// Paths that do not exist are reported through `problems`.
+    public static func imageFiles(in paths: [String], problems: (String) -> Void) -> [URL] {
+        var files: [URL] = []
+        for path in paths {
+            let url = URL(fileURLWithPath: path).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+                if isDirectory.boolValue {
+                    guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) else {
+                        problems("\(url.path): cannot list this folder")
+                        continue
+                    }
+                    files += enumerator.compactMap { $0 as? URL }.filter(ImageFiles.isImage).map(\.standardizedFileURL)
+                } else if ImageFiles.isImage(url) {
+                    files.append(url)
+                } else {
+                    problems("\(url.path): not an image file (\(ImageFiles.extensions.sorted().joined(separator: ", ")))")
+                }
+            } else if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil, ImageFiles.isImage(url) {
+                files.append(url)  // a dangling link given by name: recorded, then failed with its reason
+            } else {
+                problems("\(url.path): no such file or folder")
+            }
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// Records one file.
+    public func add(_ url: URL) async throws -> Outcome {
+        let path = url.path
+        let info: MediaFileInfo
+        do {
+            info = try Self.describe(url)
+        } catch {
+            let reason = Self.reason(error, path: path)
+            // An unreadable file still gets a row (empty hash) so that `detect` reports it as failed.
+            if !dryRun, try await store.mediaFile(path: path) == nil {
+                _ = try await store.addMedia(MediaFileInfo(path: path, size: 0, mtime: Date(timeIntervalSince1970: 0),
+                                                           contentHash: "", kind: .image))
+            }
+            logger.warning("cannot read file", metadata: ["path": "\(path)", "reason": "\(reason)"])
+            return .unreadable(reason)
+        }
+        let known = try await store.mediaFile(path: path)
+        if known == nil, let twin = try await store.mediaFiles(contentHash: info.contentHash).first(where: { $0.path != path }) {
+            return .duplicate(of: twin.path)
+        }
+        if dryRun {
+            guard let known else { return .added }
+            return known.size == info.size && known.contentHash == info.contentHash
+                && known.mtime?.timeIntervalSince1970 == info.mtime.timeIntervalSince1970 ? .unchanged : .changed
+        }
+        switch try await store.addMedia(info) {
+        case .added(let fileId, let itemId):
+            logger.debug("added", metadata: ["media": "\(fileId)", "item": "\(itemId)", "path": "\(path)"])
+            return .added
+        case .unchanged: return .unchanged
+        case .changed(let fileId):
+            logger.info("changed on disk, queued again", metadata: ["media": "\(fileId)", "path": "\(path)"])
+            return .changed
+        }
+    }
+
+    /// Size, modification time and SHA-256 of a file.
+    static func describe(_ url: URL) throws -> MediaFileInfo {
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        if attributes[.type] as? FileAttributeType == .typeDirectory {
+            throw VisionError.unreadableImage(path: url.path, reason: "is a directory, not an image")
+        }
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            size += Int64(chunk.count)
+        }
+        let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let mtime = (attributes[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
+        return MediaFileInfo(path: url.path, size: size, mtime: mtime, contentHash: hash, kind: .image)
+    }
+
+    static func reason(_ error: Error, path: String) -> String {
+        if case VisionError.unreadableImage(_, let reason) = error { return reason }
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: path) {
+            return (try? fm.destinationOfSymbolicLink(atPath: path)) != nil ? "dangling symbolic link" : "no such file"
+        }
+        if !fm.isReadableFile(atPath: path) { return "permission denied" }
+        return "\(error.localizedDescription)"
+    }
+}

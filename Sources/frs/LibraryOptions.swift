@@ -1,0 +1,57 @@
+import ArgumentParser
+import FacePipeline
+import FaceStore
+import Foundation
+import Logging
+
+/// Options of every command that works on the library (database, data directory, logs).
+struct LibraryOptions: ParsableArguments {
+    @Option(name: .customLong("database"), help: ArgumentHelp("A postgres:// URL or a SQLite file (default: frs.sqlite in the data directory; env FRS_DATABASE_URL).", valueName: "url|path"))
+    var database: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the SQLite database, thumbnails and logs live (env FRS_DATA).", valueName: "dir"))
+    var dataDirectory: String?
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("Config file (env FRS_CONFIG; default ~/.config/frs/config).", valueName: "file"))
+    var configFile: String?
+
+    @Option(name: .customLong("path-map"), help: ArgumentHelp("Rewrite stored path prefixes, e.g. 'C:/media/=/mnt/media/' (';' between pairs).", valueName: "from=to"))
+    var pathMap: String?
+
+    @Flag(name: .shortAndLong, help: "Log more (debug level).") var verbose = false
+    @Flag(name: .shortAndLong, help: "Log only warnings and errors.") var quiet = false
+
+    func settings() throws -> Settings {
+        var settings = try Settings(configFile: configFile.map { URL(fileURLWithPath: $0) } ?? Settings.defaultConfigFile)
+        if let database { try settings.set(.database, database, source: .flag) }
+        if let dataDirectory { try settings.set(.dataDirectory, dataDirectory, source: .flag) }
+        if let pathMap { try settings.set(.pathMap, pathMap, source: .flag) }
+        if verbose { try settings.set(.logLevel, "debug", source: .flag) }
+        if quiet { try settings.set(.logLevel, "warning", source: .flag) }
+        return settings
+    }
+
+    /// Sets up logging; `logFile` adds the rotating file in the data directory (watch, automate).
+    func bootstrapLogging(_ settings: Settings, logFile: String? = nil) {
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        LogOutput.bootstrap(level: level, file: logFile.map { settings.dataDirectory.logs.appendingPathComponent($0) })
+    }
+
+    /// Opens (and migrates) the database. In a dry run nothing is created: a SQLite file that does
+    /// not exist yet gives nil, and no migration runs.
+    func openStore(_ settings: Settings, dryRun: Bool = false) async throws -> (any FaceStore)? {
+        let location = settings.database
+        let isPostgres = location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+        if !isPostgres {
+            if dryRun && !FileManager.default.fileExists(atPath: location) { return nil }
+            let folder = URL(fileURLWithPath: location).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        return try await openFaceStore(location, migrate: !dryRun)
+    }
+}
+
+/// The `--dry-run` flag of every command that writes.
+struct DryRunOption: ParsableArguments {
+    @Flag(help: "Show what would happen; write nothing (no rows, no files).") var dryRun = false
+}
