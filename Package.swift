@@ -62,6 +62,10 @@ let package = Package(
         .testTarget(name: "FaceVisionTests", dependencies: ["FaceVision"]),
         .testTarget(name: "FrsCLITests", dependencies: ["frs"]),
         .testTarget(
+            name: "PipelineTests",
+            dependencies: ["frs", "FacePipeline", "FaceStore", "FaceVision", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .testTarget(
             name: "FaceStoreTests",
             dependencies: [
                 "FaceStore",

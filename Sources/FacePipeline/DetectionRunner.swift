@@ -14,7 +14,6 @@ public final class DetectionRunner: Sendable {
     public struct Options: Sendable {
         public var workers = 1
         public var leaseSeconds: Double = 600
-        public var retryFailed = false
         public var thumbnailSize = 160
         public var pathMapping = PathMapping()
         public var detector = RetinaFace.Options()
@@ -53,12 +52,27 @@ public final class DetectionRunner: Sendable {
         detectors = try (0..<max(1, options.workers)).map { _ in try RetinaFace(modelURL: model, options: options.detector) }
         try dataDirectory.create()
         thumbnails = ThumbnailFiles(directory: dataDirectory, side: options.thumbnailSize, logger: logger)
-        owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
+        owner = "\(Self.host):\(getpid()):\(UUID().uuidString.prefix(8))"
     }
 
-    /// Repairs thumbnails left by an interrupted run (see `ThumbnailFiles.repair`).
-    public func repairThumbnails() async throws {
+    /// Cleans up after interrupted runs: items leased by processes of this machine that no longer
+    /// exist are released at once (instead of when their lease expires), and thumbnails are repaired
+    /// (see `ThumbnailFiles.repair`).
+    public func recover() async throws {
+        for owner in try await store.leaseOwners().keys where Self.isDeadLocalOwner(owner) {
+            let released = try await store.releaseLeases(owner: owner)
+            logger.notice("released the photos of a worker that died", metadata: ["owner": "\(owner)", "items": "\(released)"])
+        }
         _ = try await thumbnails.repair(store: store, pathMapping: options.pathMapping)
+    }
+
+    private static let host = ProcessInfo.processInfo.hostName
+
+    /// Owners are `host:pid:tag:worker`; only a process of this host can be known to be dead.
+    static func isDeadLocalOwner(_ owner: String) -> Bool {
+        let parts = owner.split(separator: ":")
+        guard parts.count == 4, parts[0] == host, let pid = Int32(parts[1]), pid > 0 else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// Processes claimable items until none is left (or a stop is requested).
@@ -69,8 +83,7 @@ public final class DetectionRunner: Sendable {
                 let workerOwner = "\(owner):\(index)"
                 group.addTask {
                     while !self.stop.isStopped {
-                        guard let item = try await self.store.claim(owner: workerOwner, limit: 1, leaseSeconds: self.options.leaseSeconds,
-                                                                    retryFailed: self.options.retryFailed).first
+                        guard let item = try await self.store.claim(owner: workerOwner, limit: 1, leaseSeconds: self.options.leaseSeconds).first
                         else { return }
                         let event = try await self.process(item, owner: workerOwner, detector: detector)
                         summary.value.withLock { s in

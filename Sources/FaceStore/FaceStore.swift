@@ -32,6 +32,11 @@ public protocol FaceStore: Sendable {
     /// Claimable: pending (or untouched legacy rows: `Status` NULL and not extracted) whose lease is
     /// absent or expired; failed ones too when `retryFailed`.
     func claim(owner: String, limit: Int, leaseSeconds: Double, retryFailed: Bool) async throws -> [WorkItem]
+    /// Owners of unexpired leases on pending items, with how many items each holds.
+    func leaseOwners() async throws -> [String: Int]
+    /// Ends every lease `owner` holds on pending items (a worker known to be dead), so that they are
+    /// claimable at once instead of when the lease expires. Returns how many were released.
+    func releaseLeases(owner: String) async throws -> Int
     /// Extends a lease this owner still holds; throws `.leaseLost` otherwise.
     func renewLease(item: Int64, owner: String, leaseSeconds: Double) async throws
     /// In one transaction: checks the lease, replaces the item's faces with `faces`, marks it done.
@@ -45,6 +50,10 @@ public protocol FaceStore: Sendable {
     /// Marks a leased item failed with an error text (kept short); throws `.leaseLost` like `complete`.
     func fail(item: Int64, owner: String, error: String) async throws
     func statusCounts() async throws -> StatusCounts
+    /// Makes every failed item pending again (for `--retry-failed`); returns how many.
+    func requeueFailed() async throws -> Int
+    /// Failed items with their reasons, oldest first.
+    func failedItems(limit: Int) async throws -> [FailedItem]
     /// Read-only view of what `claim` would pick (no lease taken): for dry runs and listings.
     func itemsNeedingWork(limit: Int, includeFailed: Bool) async throws -> [WorkItem]
 

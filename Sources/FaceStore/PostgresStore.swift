@@ -258,6 +258,54 @@ public final class PostgresStore: FaceStore {
             .verify(owner: owner, item: item, backend: .postgres)
     }
 
+    public func requeueFailed() async throws -> Int {
+        try await transaction("requeueFailed") { db in
+            try await db.rows("""
+                UPDATE "MediaItems" SET "Status" = 'pending', "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL, "ModifiedAt" = now()
+                WHERE "Status" = 'failed' RETURNING "Id"
+                """, logger).count
+        }
+    }
+
+    public func failedItems(limit: Int) async throws -> [FailedItem] {
+        try await read("failedItems") { db in
+            try await db.rows("""
+                SELECT i."Id", f."FilePath", COALESCE(i."Error", '') AS "Error", i."Attempts"
+                FROM "MediaItems" i JOIN "MediaFile" f ON f."Id" = i."MediaFileId"
+                WHERE i."Status" = 'failed' ORDER BY i."Id" LIMIT \(limit)
+                """, logger).map { row in
+                let r = row.makeRandomAccess()
+                return FailedItem(itemId: try r["Id"].decode(Int64.self), path: try r["FilePath"].decode(String.self),
+                                  error: try r["Error"].decode(String.self), attempts: try r["Attempts"].decode(Int?.self) ?? 0)
+            }
+        }
+    }
+
+    public func leaseOwners() async throws -> [String: Int] {
+        try await read("leaseOwners") { db in
+            var owners: [String: Int] = [:]
+            for row in try await db.rows("""
+                SELECT "LeaseOwner", COUNT(*) AS "Items" FROM "MediaItems"
+                WHERE "LeaseOwner" IS NOT NULL AND "LeaseExpiresAt" > now() AND COALESCE("Status", 'pending') = 'pending'
+                GROUP BY "LeaseOwner"
+                """, logger) {
+                let r = row.makeRandomAccess()
+                owners[try r["LeaseOwner"].decode(String.self)] = try r["Items"].decode(Int.self)
+            }
+            return owners
+        }
+    }
+
+    public func releaseLeases(owner: String) async throws -> Int {
+        try await transaction("releaseLeases") { db in
+            try await db.rows("""
+                UPDATE "MediaItems" SET "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL
+                WHERE "LeaseOwner" = \(owner) AND COALESCE("Status", 'pending') = 'pending'
+                RETURNING "Id"
+                """, logger).count
+        }
+    }
+
     public func renewLease(item: Int64, owner: String, leaseSeconds: Double) async throws {
         try await transaction("renewLease", id: item) { db in
             try await Self.checkLease(db, item: item, owner: owner, logger)

@@ -92,6 +92,14 @@ public struct WorkItem: Sendable, Equatable {
     public var leaseExpiresAt: Date?
 }
 
+/// A media item that failed, with the reason stored for it.
+public struct FailedItem: Sendable, Equatable {
+    public var itemId: Int64
+    public var path: String
+    public var error: String
+    public var attempts: Int
+}
+
 /// Items per state. `leased` are pending items whose lease has not expired yet.
 public struct StatusCounts: Sendable, Equatable {
     public var pending = 0
@@ -215,6 +223,12 @@ public struct FaceEmbedding: Sendable, Equatable {
     public var faceId: Int64
     public var personId: Int64?
     public var vector: [Float]
+    /// Two faces of one media item are different people.
+    public var mediaItemId: Int64
+    /// The embedding's norm before normalisation (low for blurred or tiny faces).
+    public var quality: Double?
+    /// A user put this face where it is; automatic steps never move it.
+    public var isUserVerified: Bool
 }
 
 /// A `Persons` row.

@@ -85,7 +85,7 @@ extension SQLiteStore {
     public func embeddings(model: String?) async throws -> [FaceEmbedding] {
         try await read("embeddings") { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT "Id", "PersonId", "Embedding" FROM "Faces"
+                SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified" FROM "Faces"
                 WHERE "Embedding" IS NOT NULL AND (? IS NULL OR "EmbeddingModel" = ?)
                 ORDER BY "Id"
                 """, arguments: [model, model])
@@ -93,7 +93,9 @@ extension SQLiteStore {
             while let row = try rows.next() {
                 let id: Int64 = row["Id"]
                 result.append(FaceEmbedding(faceId: id, personId: row["PersonId"],
-                                            vector: try Self.decodeFloats(row["Embedding"], face: id) ?? []))
+                                            vector: try Self.decodeFloats(row["Embedding"], face: id) ?? [],
+                                            mediaItemId: row["MediaItemId"], quality: row["Quality"],
+                                            isUserVerified: row["IsUserVerified"]))
             }
             return result
         }

@@ -214,6 +214,27 @@ public final class SQLiteStore: FaceStore {
                        isFacesExtracted: row["IsFacesExtracted"]).verify(owner: owner, item: item, backend: .sqlite)
     }
 
+    public func leaseOwners() async throws -> [String: Int] {
+        try await read("leaseOwners") { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT "LeaseOwner", COUNT(*) AS "Items" FROM "MediaItems"
+                WHERE "LeaseOwner" IS NOT NULL AND "LeaseExpiresAt" > ? AND COALESCE("Status", 'pending') = 'pending'
+                GROUP BY "LeaseOwner"
+                """, arguments: [Date()])
+            return Dictionary(uniqueKeysWithValues: rows.map { (($0["LeaseOwner"] as String), ($0["Items"] as Int)) })
+        }
+    }
+
+    public func releaseLeases(owner: String) async throws -> Int {
+        try await write("releaseLeases") { db in
+            try db.execute(sql: """
+                UPDATE "MediaItems" SET "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL
+                WHERE "LeaseOwner" = ? AND COALESCE("Status", 'pending') = 'pending'
+                """, arguments: [owner])
+            return db.changesCount
+        }
+    }
+
     public func renewLease(item: Int64, owner: String, leaseSeconds: Double) async throws {
         try await write("renewLease", id: item) { db in
             try Self.checkLease(db, item: item, owner: owner)
@@ -280,6 +301,28 @@ public final class SQLiteStore: FaceStore {
     }
 
     static let doneCondition = #"(i."Status" = 'done' OR (i."Status" IS NULL AND i."IsFacesExtracted" = 1))"#
+
+    public func requeueFailed() async throws -> Int {
+        try await write("requeueFailed") { db in
+            try db.execute(sql: """
+                UPDATE "MediaItems" SET "Status" = 'pending', "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL, "ModifiedAt" = ?
+                WHERE "Status" = 'failed'
+                """, arguments: [Date()])
+            return db.changesCount
+        }
+    }
+
+    public func failedItems(limit: Int) async throws -> [FailedItem] {
+        try await read("failedItems") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i."Id", f."FilePath", COALESCE(i."Error", '') AS "Error", i."Attempts"
+                FROM "MediaItems" i JOIN "MediaFile" f ON f."Id" = i."MediaFileId"
+                WHERE i."Status" = 'failed' ORDER BY i."Id" LIMIT ?
+                """, arguments: [limit]).map {
+                FailedItem(itemId: $0["Id"], path: $0["FilePath"], error: $0["Error"], attempts: $0["Attempts"] ?? 0)
+            }
+        }
+    }
 
     public func itemsNeedingWork(limit: Int, includeFailed: Bool) async throws -> [WorkItem] {
         try await read("itemsNeedingWork") { db in

@@ -53,6 +53,9 @@ public final class Image: @unchecked Sendable {
     public convenience init(data: Data) throws {
         _ = Image.configured
         try data.withUnsafeBytes { raw in
+            if ImageHeader.isTruncatedJPEG(raw) {
+                throw VisionError.unreadableImage(path: "<memory>", reason: "truncated JPEG (the file ends before the image data does)")
+            }
             guard let size = ImageHeader.dimensions(of: raw) else { return }
             if size.width == 0 || size.height == 0 {
                 throw VisionError.unreadableImage(path: "<memory>", reason: "image has no pixels (\(size.width)x\(size.height))")

@@ -26,4 +26,30 @@ enum ImageHeader {
         }
         return nil
     }
+
+    /// True for a JPEG whose entropy-coded data ends before the end-of-image marker. The decoder
+    /// would fill the missing rows with grey and call it a success; a cut-off photo is an error.
+    /// Only the part after the first start-of-scan is searched: a thumbnail in the EXIF block has
+    /// an end marker of its own, while inside scan data 0xFF is always followed by 0x00, a restart
+    /// marker, or another marker.
+    static func isTruncatedJPEG(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return false }
+        var i = 2
+        // Walk the header segments up to the first start-of-scan.
+        while i + 3 < bytes.count {
+            guard bytes[i] == 0xFF else { return false }  // not a marker: let the decoder judge
+            let marker = bytes[i + 1]
+            if marker == 0xFF { i += 1; continue }
+            if marker == 0xDA { break }
+            if marker == 0xD8 || (0xD0...0xD7).contains(marker) { i += 2; continue }
+            i += 2 + (Int(bytes[i + 2]) << 8 | Int(bytes[i + 3]))
+        }
+        guard i + 3 < bytes.count else { return true }
+        var j = i + 2
+        while j + 1 < bytes.count {
+            if bytes[j] == 0xFF && bytes[j + 1] == 0xD9 { return false }
+            j += 1
+        }
+        return true
+    }
 }

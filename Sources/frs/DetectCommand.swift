@@ -35,7 +35,11 @@ struct DetectCommand: AsyncParsableCommand {
         let stop = StopSignal()
         stop.install { _ in Console.status("frs detect: stopping after the current photo (press again to quit at once)") }
         let runner = try detection.runner(store: store, settings: settings, stop: stop)
-        try await runner.repairThumbnails()
+        try await runner.recover()
+        if detection.retryFailed {
+            let count = try await store.requeueFailed()
+            if count > 0 { Console.status("frs detect: trying \(count) failed photo\(count == 1 ? "" : "s") again") }
+        }
         let summary = try await DetectionReport.run(runner, store: store)
         print(DetectionReport.describe(summary))
     }
@@ -60,7 +64,6 @@ struct PipelineDetectionOptions: ParsableArguments {
         var options = DetectionRunner.Options()
         options.workers = settings.workers
         options.leaseSeconds = settings.leaseSeconds
-        options.retryFailed = retryFailed
         options.thumbnailSize = settings.thumbnailSize
         options.pathMapping = settings.pathMapping
         options.detector = settings.detectorOptions

@@ -37,8 +37,8 @@ struct LibraryOptions: ParsableArguments {
         LogOutput.bootstrap(level: level, file: logFile.map { settings.dataDirectory.logs.appendingPathComponent($0) })
     }
 
-    /// Opens (and migrates) the database. In a dry run nothing is created: a SQLite file that does
-    /// not exist yet gives nil, and no migration runs.
+    /// Opens (and migrates) the database. In a dry run nothing is created: a database that does not
+    /// exist yet (a missing SQLite file, an empty PostgreSQL schema) gives nil, and no migration runs.
     func openStore(_ settings: Settings, dryRun: Bool = false) async throws -> (any FaceStore)? {
         let location = settings.database
         let isPostgres = location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
@@ -47,7 +47,12 @@ struct LibraryOptions: ParsableArguments {
             let folder = URL(fileURLWithPath: location).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
-        return try await openFaceStore(location, migrate: !dryRun)
+        let store = try await openFaceStore(location, migrate: !dryRun)
+        if dryRun, try await store.schemaVersion() == 0 {
+            try await store.close()
+            return nil
+        }
+        return store
     }
 }
 

@@ -36,7 +36,7 @@ struct WatchCommand: AsyncParsableCommand {
         let stop = StopSignal()
         stop.install { _ in logger.notice("stopping after the current photo") }
         let runner = try detection.runner(store: store, settings: settings, stop: stop)
-        try await runner.repairThumbnails()
+        try await runner.recover()
 
         let indexer = MediaIndexer(store: store)
         var idle = 1.0

@@ -1,0 +1,73 @@
+import FaceStore
+import Foundation
+import Testing
+
+@Suite("Crashes and concurrent workers", .serialized)
+struct CrashAndConcurrencyTests {
+    @Test("a detect killed with SIGKILL at random points and re-run ends with exactly one set of faces", arguments: Backends.all)
+    func killedAndRestarted(backend: StoreBackend) async throws {
+        let library = try await Library.make(backend, photos: samplePhotos)
+        defer { Task { await library.destroy() } }
+        #expect(try library.frs(["add", library.photos.path]).status == 0)
+
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        for round in 0..<6 {
+            let process = try FRS.process(["detect"] + library.arguments, output: library.root.appendingPathComponent("round\(round).log"))
+            try process.run()
+            // Kill somewhere between start-up and a few photos in.
+            try await Task.sleep(for: .milliseconds(Int.random(in: 300...2500, using: &generator)))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+        }
+        #expect(kills >= 3, "the test must actually kill runs (\(kills) kills)")
+
+        let final = try library.frs(["detect"])
+        #expect(final.status == 0, "\(final.stderr)")
+        #expect(try await library.statusCounts() == StatusCounts(done: samplePhotos.count))
+        let stored = try await library.storedFaces()
+        Expected.expectSame(stored, try Expected.faces(in: samplePhotos))
+
+        // Every face has its thumbnail and every file belongs to a face.
+        let store = try await library.openStore()
+        var names: [String] = []
+        var last: Int64 = 0
+        while true {
+            let page = try await store.faces(afterFaceId: last, limit: 500)
+            guard let tail = page.last else { break }
+            last = tail.faceId
+            names += page.compactMap(\.thumbnailName)
+        }
+        try await store.close()
+        #expect(library.thumbnailFiles() == names.sorted(), "no missing and no orphan thumbnails")
+    }
+
+    @Test("four workers on PostgreSQL process each photo exactly once")
+    func fourWorkers() async throws {
+        guard Backends.all.contains(.postgres) else { return }
+        let library = try await Library.make(.postgres, photos: samplePhotos)
+        defer { Task { await library.destroy() } }
+        #expect(try library.frs(["add", library.photos.path]).status == 0)
+
+        let workers = try (0..<4).map { i in
+            try FRS.process(["detect", "--workers", "1"] + library.arguments, output: library.root.appendingPathComponent("worker\(i).log"))
+        }
+        for worker in workers { try worker.run() }
+        for worker in workers { worker.waitUntilExit() }
+        #expect(workers.allSatisfy { $0.terminationStatus == 0 })
+
+        #expect(try await library.statusCounts() == StatusCounts(done: samplePhotos.count))
+        Expected.expectSame(try await library.storedFaces(), try Expected.faces(in: samplePhotos))
+        // Each item was claimed once: one attempt each.
+        let attempts = try await library.itemAttempts()
+        #expect(attempts.count == samplePhotos.count)
+        #expect(attempts.allSatisfy { $0 == 1 }, "attempts per item: \(attempts)")
+        // The work was shared.
+        let logs = try (0..<4).map { try String(contentsOf: library.root.appendingPathComponent("worker\($0).log"), encoding: .utf8) }
+        let busy = logs.filter { log in log.contains("detected") && !log.contains("in 0 photos") }
+        #expect(busy.count >= 2, "at least two workers did some of the work")
+    }
+}

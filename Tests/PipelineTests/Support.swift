@@ -1,0 +1,197 @@
+import FaceStore
+import FaceVision
+import Foundation
+import Testing
+@testable import FaceStore
+
+/// Backends the pipeline tests run on; PostgreSQL is required unless FRS_SKIP_POSTGRES=1.
+enum Backends {
+    static let postgresURL = ProcessInfo.processInfo.environment["FRS_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let all: [StoreBackend] = ProcessInfo.processInfo.environment["FRS_SKIP_POSTGRES"] == "1" ? [.sqlite] : [.sqlite, .postgres]
+}
+
+struct SetupError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A fresh library for one test: a data directory, a database (a SQLite file in it, or a new
+/// PostgreSQL schema addressed by `?search_path=`), and a folder of photos copied from the samples.
+struct Library {
+    let backend: StoreBackend
+    let root: URL
+    let database: String
+    let schema: String?
+
+    var dataDirectory: URL { root.appendingPathComponent("data") }
+    var photos: URL { root.appendingPathComponent("photos") }
+    var thumbnails: URL { dataDirectory.appendingPathComponent("thumbnails") }
+
+    static let seed: URL = {
+        if let path = ProcessInfo.processInfo.environment["FRS_SHARED_DATA"], !path.isEmpty {
+            return URL(fileURLWithPath: path).appendingPathComponent("seed")
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/seed")
+    }()
+
+    static func make(_ backend: StoreBackend, photos names: [String]) async throws -> Library {
+        let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("frs-pipeline-\(tag)")
+        let library: Library
+        switch backend {
+        case .sqlite:
+            library = Library(backend: .sqlite, root: root, database: root.appendingPathComponent("data/frs.sqlite").path, schema: nil)
+        case .postgres:
+            guard let url = Backends.postgresURL else {
+                throw SetupError(description: "FRS_TEST_DATABASE_URL is not set: start a server with `export FRS_TEST_DATABASE_URL=\"$(scripts/pg-test-server start)\"` or set FRS_SKIP_POSTGRES=1")
+            }
+            let schema = "frs_pipe_\(tag)"
+            let admin = try PostgresStore(url: url, maximumConnections: 1)
+            // The schema name is made of hex digits above, so it is safe as an identifier.
+            try await admin.client.query(.init(unsafeSQL: #"CREATE SCHEMA "\#(schema)""#))
+            try await admin.close()
+            library = Library(backend: .postgres, root: root, database: url + (url.contains("?") ? "&" : "?") + "search_path=\(schema)", schema: schema)
+        }
+        try FileManager.default.createDirectory(at: library.photos, withIntermediateDirectories: true)
+        for name in names {
+            try FileManager.default.copyItem(at: seed.appendingPathComponent(name), to: library.photos.appendingPathComponent(name))
+        }
+        return library
+    }
+
+    func destroy() async {
+        try? FileManager.default.removeItem(at: root)
+        if let schema, let url = Backends.postgresURL, let admin = try? PostgresStore(url: url, maximumConnections: 1) {
+            _ = try? await admin.client.query(.init(unsafeSQL: #"DROP SCHEMA "\#(schema)" CASCADE"#))
+            try? await admin.close()
+        }
+    }
+
+    /// Arguments that point a `frs` command at this library.
+    var arguments: [String] { ["--database", database, "--data-dir", dataDirectory.path, "--config", root.appendingPathComponent("none.conf").path] }
+
+    func frs(_ command: [String], _ extra: [String] = []) throws -> FRS.Result {
+        try FRS.run(command + arguments + extra)
+    }
+
+    func openStore() async throws -> any FaceStore { try await openFaceStore(database) }
+
+    /// Faces per photo file name, sorted by box.
+    func storedFaces() async throws -> [String: [BoundingBox]] {
+        let store = try await openStore()
+        defer { Task { try? await store.close() } }
+        var result: [String: [BoundingBox]] = [:]
+        var last: Int64 = 0
+        while true {
+            let page = try await store.faces(afterFaceId: last, limit: 500)
+            guard let tail = page.last else { break }
+            last = tail.faceId
+            for face in page { result[URL(fileURLWithPath: face.mediaPath).lastPathComponent, default: []].append(face.box!) }
+        }
+        return result.mapValues { $0.sorted { ($0.x1, $0.y1) < ($1.x1, $1.y1) } }
+    }
+
+    /// `MediaItems.Attempts` of every item (PostgreSQL libraries), read the way another program would.
+    func itemAttempts() async throws -> [Int] {
+        let store = try PostgresStore(url: database, maximumConnections: 1)
+        defer { Task { try? await store.close() } }
+        var attempts: [Int] = []
+        for try await row in try await store.client.query(#"SELECT "Attempts" FROM "MediaItems" ORDER BY "Id""#) {
+            attempts.append(try row.decode(Int.self))
+        }
+        return attempts
+    }
+
+    func thumbnailFiles() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: thumbnails.path)) ?? []).sorted()
+    }
+
+    func statusCounts() async throws -> StatusCounts {
+        let store = try await openStore()
+        defer { Task { try? await store.close() } }
+        return try await store.statusCounts()
+    }
+}
+
+/// What `frs test` finds in each photo (same detector, same default options), by file name.
+enum Expected {
+    private static let detector = Result { try RetinaFace(modelURL: ModelStore().ensure(.retinaFace)) }
+
+    static func faces(in names: [String]) throws -> [String: [BoundingBox]] {
+        var result: [String: [BoundingBox]] = [:]
+        for name in names {
+            let faces = try detector.get().detect(in: Image(contentsOf: Library.seed.appendingPathComponent(name)))
+            if !faces.isEmpty {
+                result[name] = faces.map { BoundingBox(x1: Double($0.box.x), y1: Double($0.box.y), x2: Double($0.box.maxX), y2: Double($0.box.maxY)) }
+                    .sorted { ($0.x1, $0.y1) < ($1.x1, $1.y1) }
+            }
+        }
+        return result
+    }
+
+    static func expectSame(_ stored: [String: [BoundingBox]], _ expected: [String: [BoundingBox]], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(stored.keys.sorted() == expected.keys.sorted(), sourceLocation: sourceLocation)
+        for (name, boxes) in expected {
+            let found = stored[name] ?? []
+            #expect(found.count == boxes.count, "\(name): \(found.count) faces stored, \(boxes.count) expected", sourceLocation: sourceLocation)
+            for (a, b) in zip(found, boxes) {
+                #expect(abs(a.x1 - b.x1) < 0.01 && abs(a.y2 - b.y2) < 0.01, "\(name): \(a) vs \(b)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+}
+
+/// The built `frs` executable.
+enum FRS {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let url: URL = {
+        var directory = Bundle.main.bundleURL
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("frs")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: "frs")
+    }()
+
+    static func process(_ arguments: [String], output: URL? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        if let output {
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: output)
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
+        return process
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("frs-run-\(UUID().uuidString)")
+        let errLog = log.appendingPathExtension("err")
+        defer { try? FileManager.default.removeItem(at: log); try? FileManager.default.removeItem(at: errLog) }
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        FileManager.default.createFile(atPath: errLog.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = try FileHandle(forWritingTo: errLog)
+        try process.run()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: (try? String(contentsOf: log, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOf: errLog, encoding: .utf8)) ?? "")
+    }
+}
