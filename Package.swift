@@ -4,6 +4,15 @@ import PackageDescription
 // OpenCV 4.6 from Debian's libopencv-dev. Only CVBridge sees its headers.
 let openCVLibraries = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_dnn"]
 
+// The clustering hot loops use SIMD types; without a baseline above SSE2 the compiler splits them
+// into 128-bit operations and loses FMA. Haswell (AVX2 + FMA, 2013) is the oldest x86 server CPU
+// we expect. Package.swift is compiled for the build machine, so `#if arch` sees its architecture.
+#if arch(x86_64)
+let simdFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let simdFlags: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "frs",
     platforms: [.macOS(.v14)],
@@ -11,6 +20,8 @@ let package = Package(
         .executable(name: "frs", targets: ["frs"]),
         .library(name: "FaceVision", targets: ["FaceVision"]),
         .library(name: "FaceStore", targets: ["FaceStore"]),
+        .library(name: "FaceClustering", targets: ["FaceClustering"]),
+        .executable(name: "cluster-bench", targets: ["ClusterBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,11 +53,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "FaceClustering", swiftSettings: simdFlags),
+        .executableTarget(name: "ClusterBench", dependencies: ["FaceClustering"], swiftSettings: simdFlags),
         .target(
             name: "FacePipeline",
             dependencies: [
                 "FaceVision",
                 "FaceStore",
+                "FaceClustering",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -61,9 +75,10 @@ let package = Package(
         ),
         .testTarget(name: "FaceVisionTests", dependencies: ["FaceVision"]),
         .testTarget(name: "FrsCLITests", dependencies: ["frs"]),
+        .testTarget(name: "FaceClusteringTests", dependencies: ["FaceClustering"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["frs", "FacePipeline", "FaceStore", "FaceVision", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["frs", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "FaceStoreTests",

@@ -17,6 +17,8 @@ public final class DetectionRunner: Sendable {
         public var thumbnailSize = 160
         public var pathMapping = PathMapping()
         public var detector = RetinaFace.Options()
+        /// Also compute FaceNet embeddings while the photo is decoded anyway (`frs run`).
+        public var embed = false
         public init() {}
     }
 
@@ -36,6 +38,8 @@ public final class DetectionRunner: Sendable {
     let options: Options
     let thumbnails: ThumbnailFiles
     let detectors: [RetinaFace]
+    /// One per worker when `options.embed`, else empty.
+    let embedders: [FaceNet]
     let owner: String
     let stop: StopSignal
     let logger: Logger
@@ -50,6 +54,12 @@ public final class DetectionRunner: Sendable {
         let model = try models.ensure(.retinaFace, progress: progress)
         // One detector per worker: a network runs one forward pass at a time.
         detectors = try (0..<max(1, options.workers)).map { _ in try RetinaFace(modelURL: model, options: options.detector) }
+        if options.embed {
+            let facenet = try models.ensure(.faceNet, progress: progress)
+            embedders = try detectors.map { _ in try FaceNet(modelURL: facenet) }
+        } else {
+            embedders = []
+        }
         try dataDirectory.create()
         thumbnails = ThumbnailFiles(directory: dataDirectory, side: options.thumbnailSize, logger: logger)
         owner = "\(Self.host):\(getpid()):\(UUID().uuidString.prefix(8))"
@@ -85,7 +95,8 @@ public final class DetectionRunner: Sendable {
                     while !self.stop.isStopped {
                         guard let item = try await self.store.claim(owner: workerOwner, limit: 1, leaseSeconds: self.options.leaseSeconds).first
                         else { return }
-                        let event = try await self.process(item, owner: workerOwner, detector: detector)
+                        let event = try await self.process(item, owner: workerOwner, detector: detector,
+                                                           embedder: self.embedders.isEmpty ? nil : self.embedders[index])
                         summary.value.withLock { s in
                             switch event {
                             case .done(_, _, let faces): s.done += 1; s.faces += faces
@@ -109,9 +120,10 @@ public final class DetectionRunner: Sendable {
     private struct Rendered: Sendable {
         var faces: [DetectedFace]
         var thumbnails: [Data]
+        var embeddings: [FaceEmbedding]?
     }
 
-    func process(_ item: WorkItem, owner: String, detector: RetinaFace) async throws -> Event {
+    func process(_ item: WorkItem, owner: String, detector: RetinaFace, embedder: FaceNet?) async throws -> Event {
         let path = options.pathMapping.localPath(for: item.path)
         let metadata: Logger.Metadata = ["item": "\(item.id)", "media": "\(item.mediaFileId)", "path": "\(path)"]
         let rendered: Rendered
@@ -121,7 +133,8 @@ public final class DetectionRunner: Sendable {
                 let image = try Image(contentsOf: URL(fileURLWithPath: path))
                 let faces = try detector.detect(in: image)
                 // Rendered before the commit so that afterwards only file writes remain.
-                return Rendered(faces: faces, thumbnails: try faces.map { try Thumbnail.jpeg(of: $0, in: image, side: side) })
+                return Rendered(faces: faces, thumbnails: try faces.map { try Thumbnail.jpeg(of: $0, in: image, side: side) },
+                                embeddings: try embedder?.embed(faces, in: image))
             }
         } catch {
             let reason = Self.reason(for: error)
@@ -135,10 +148,12 @@ public final class DetectionRunner: Sendable {
             return .failed(item: item.id, path: path, reason: reason)
         }
 
-        let newFaces = rendered.faces.map { face in
-            NewFace(box: BoundingBox(x1: Double(face.box.x), y1: Double(face.box.y), x2: Double(face.box.maxX), y2: Double(face.box.maxY)),
-                    score: Double(face.score), landmarks: face.landmarks.flatMap { [$0.x, $0.y] },
-                    faceSize: Int(face.size.rounded()), frameNumber: item.frameNumber)
+        let newFaces = rendered.faces.enumerated().map { index, face in
+            let embedding = rendered.embeddings?[index]
+            return NewFace(box: BoundingBox(x1: Double(face.box.x), y1: Double(face.box.y), x2: Double(face.box.maxX), y2: Double(face.box.maxY)),
+                           score: Double(face.score), landmarks: face.landmarks.flatMap { [$0.x, $0.y] },
+                           faceSize: Int(face.size.rounded()), frameNumber: item.frameNumber, embedding: embedding?.vector,
+                           embeddingModel: embedding == nil ? nil : FaceNet.modelTag, quality: embedding.map { Double($0.quality) })
         }
         let ids: [Int64]
         do {

@@ -69,7 +69,7 @@ public protocol FaceStore: Sendable {
     /// Stores a batch of embeddings in one transaction.
     func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws
     /// Every stored embedding (optionally of one model), for matching and clustering.
-    func embeddings(model: String?) async throws -> [FaceEmbedding]
+    func embeddings(model: String?) async throws -> [StoredEmbedding]
     func setVerified(faces: [Int64], verified: Bool) async throws
 
     // MARK: Persons
@@ -102,7 +102,7 @@ extension FaceStore {
         try await claim(owner: owner, limit: limit, leaseSeconds: leaseSeconds, retryFailed: false)
     }
 
-    public func embeddings() async throws -> [FaceEmbedding] {
+    public func embeddings() async throws -> [StoredEmbedding] {
         try await embeddings(model: nil)
     }
 }

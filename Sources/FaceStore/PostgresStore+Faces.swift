@@ -50,7 +50,7 @@ extension PostgresStore {
         try await read(onlyWithoutEmbedding ? "facesWithoutEmbedding" : "faces") { db in
             try await db.rows("""
                 SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
-                       fc."BoundingBox", fc."Landmarks", fc."Name"
+                       fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score"
                 FROM "Faces" fc
                 JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
                 JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
@@ -64,7 +64,8 @@ extension PostgresStore {
                                    frameNumber: try r["Frame"].decode(Int?.self),
                                    box: try r["BoundingBox"].decode(String?.self).flatMap(BoundingBox.init(text:)),
                                    landmarks: try Self.floats(r["Landmarks"], face: id),
-                                   thumbnailName: try r["Name"].decode(String?.self))
+                                   thumbnailName: try r["Name"].decode(String?.self),
+                                   personId: try r["PersonId"].decode(Int64?.self), score: try r["Score"].decode(Double?.self))
             }
         }
     }
@@ -87,7 +88,7 @@ extension PostgresStore {
         }
     }
 
-    public func embeddings(model: String?) async throws -> [FaceEmbedding] {
+    public func embeddings(model: String?) async throws -> [StoredEmbedding] {
         try await read("embeddings") { db in
             // Streamed row by row: only the decoded vectors are held, not the whole result twice.
             let rows = try await db.query("""
@@ -95,13 +96,13 @@ extension PostgresStore {
                 WHERE "Embedding" IS NOT NULL AND (\(model)::text IS NULL OR "EmbeddingModel" = \(model))
                 ORDER BY "Id"
                 """, logger: logger)
-            var result: [FaceEmbedding] = []
+            var result: [StoredEmbedding] = []
             for try await (id, personId, bytes, item, quality, verified) in rows.decode((Int64, Int64?, Data, Int64, Double?, Bool).self) {
                 guard let vector = FloatCodec.decode(bytes) else {
                     throw FaceStoreError(.invalidData, operation: "", backend: .postgres, id: id,
                                          detail: "embedding of \(bytes.count) bytes is not a multiple of 4")
                 }
-                result.append(FaceEmbedding(faceId: id, personId: personId, vector: vector, mediaItemId: item,
+                result.append(StoredEmbedding(faceId: id, personId: personId, vector: vector, mediaItemId: item,
                                             quality: quality, isUserVerified: verified))
             }
             return result

@@ -200,6 +200,8 @@ public struct FaceLocation: Sendable, Equatable {
     public var box: BoundingBox?
     public var landmarks: [Float]?
     public var thumbnailName: String?
+    public var personId: Int64?
+    public var score: Double?
 }
 
 /// One embedding to store with `setEmbeddings`.
@@ -219,7 +221,7 @@ public struct EmbeddingUpdate: Sendable, Equatable {
 }
 
 /// What matching and clustering load for every embedded face.
-public struct FaceEmbedding: Sendable, Equatable {
+public struct StoredEmbedding: Sendable, Equatable {
     public var faceId: Int64
     public var personId: Int64?
     public var vector: [Float]

@@ -48,7 +48,7 @@ extension SQLiteStore {
         try await read(onlyWithoutEmbedding ? "facesWithoutEmbedding" : "faces") { db in
             try Row.fetchAll(db, sql: """
                 SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
-                       fc."BoundingBox", fc."Landmarks", fc."Name"
+                       fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score"
                 FROM "Faces" fc
                 JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
                 JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
@@ -60,7 +60,7 @@ extension SQLiteStore {
                                    frameNumber: row["Frame"],
                                    box: (row["BoundingBox"] as String?).flatMap(BoundingBox.init(text:)),
                                    landmarks: try Self.decodeFloats(row["Landmarks"], face: id),
-                                   thumbnailName: row["Name"])
+                                   thumbnailName: row["Name"], personId: row["PersonId"], score: row["Score"])
             }
         }
     }
@@ -82,17 +82,17 @@ extension SQLiteStore {
         }
     }
 
-    public func embeddings(model: String?) async throws -> [FaceEmbedding] {
+    public func embeddings(model: String?) async throws -> [StoredEmbedding] {
         try await read("embeddings") { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified" FROM "Faces"
                 WHERE "Embedding" IS NOT NULL AND (? IS NULL OR "EmbeddingModel" = ?)
                 ORDER BY "Id"
                 """, arguments: [model, model])
-            var result: [FaceEmbedding] = []
+            var result: [StoredEmbedding] = []
             while let row = try rows.next() {
                 let id: Int64 = row["Id"]
-                result.append(FaceEmbedding(faceId: id, personId: row["PersonId"],
+                result.append(StoredEmbedding(faceId: id, personId: row["PersonId"],
                                             vector: try Self.decodeFloats(row["Embedding"], face: id) ?? [],
                                             mediaItemId: row["MediaItemId"], quality: row["Quality"],
                                             isUserVerified: row["IsUserVerified"]))

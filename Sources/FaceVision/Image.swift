@@ -53,15 +53,16 @@ public final class Image: @unchecked Sendable {
     public convenience init(data: Data) throws {
         _ = Image.configured
         try data.withUnsafeBytes { raw in
+            if let size = ImageHeader.dimensions(of: raw) {
+                if size.width == 0 || size.height == 0 {
+                    throw VisionError.unreadableImage(path: "<memory>", reason: "image has no pixels (\(size.width)x\(size.height))")
+                }
+                if UInt64(size.width) * UInt64(size.height) > Image.maxPixels {
+                    throw VisionError.unreadableImage(path: "<memory>", reason: "image is \(size.width)x\(size.height) pixels, more than the \(Image.maxPixels / 1_000_000)-megapixel limit")
+                }
+            }
             if ImageHeader.isTruncatedJPEG(raw) {
                 throw VisionError.unreadableImage(path: "<memory>", reason: "truncated JPEG (the file ends before the image data does)")
-            }
-            guard let size = ImageHeader.dimensions(of: raw) else { return }
-            if size.width == 0 || size.height == 0 {
-                throw VisionError.unreadableImage(path: "<memory>", reason: "image has no pixels (\(size.width)x\(size.height))")
-            }
-            if UInt64(size.width) * UInt64(size.height) > Image.maxPixels {
-                throw VisionError.unreadableImage(path: "<memory>", reason: "image is \(size.width)x\(size.height) pixels, more than the \(Image.maxPixels / 1_000_000)-megapixel limit")
             }
         }
         var error = BridgeError()

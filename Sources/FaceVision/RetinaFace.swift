@@ -26,7 +26,8 @@ public final class RetinaFace: @unchecked Sendable {
     /// Patched networks by padded input size; OpenCV needs the FPN resize sizes fixed per size.
     private var networks: [InputSize: Network] = [:]
     private var networkOrder: [InputSize] = []
-    private let cacheLimit = 12
+    // Each network holds its layer buffers (about 200 MB at 1024 px): keep few.
+    private let cacheLimit = 2
     private let lock = NSLock()
 
     private struct InputSize: Hashable { var width: Int, height: Int }

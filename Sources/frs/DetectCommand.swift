@@ -90,7 +90,9 @@ enum DetectionReport {
     }
 
     static func describe(_ summary: DetectionRunner.Summary) -> String {
-        "detected \(summary.faces) face\(summary.faces == 1 ? "" : "s") in \(summary.done) photo\(summary.done == 1 ? "" : "s"); \(summary.failed) failed\(summary.lost > 0 ? ", \(summary.lost) taken over by other workers" : "")"
+        let lost = summary.lost > 0 ? ", \(summary.lost) taken over by other workers" : ""
+        let memory = PeakMemory.megabytes.map { "; peak memory \($0) MB" } ?? ""
+        return "detected \(summary.faces) face\(summary.faces == 1 ? "" : "s") in \(summary.done) photo\(summary.done == 1 ? "" : "s"); \(summary.failed) failed\(lost)\(memory)"
     }
 }
 

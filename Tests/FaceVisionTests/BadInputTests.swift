@@ -33,7 +33,7 @@ struct BadInputTests {
 
     @Test func truncatedJPEG() throws {
         let bytes = Array(try Data(contentsOf: Fixtures.seedPhoto("Jenny.jpg")))
-        try expectUnreadable(Array(bytes.prefix(600)), name: "truncated.jpg", reason: "not a decodable image")
+        try expectUnreadable(Array(bytes.prefix(600)), name: "truncated.jpg", reason: "truncated JPEG")
         // Cut inside the image data: the decoder alone would return a half-grey picture.
         try expectUnreadable(Array(bytes.prefix(bytes.count / 2)), name: "half.jpg", reason: "truncated JPEG")
     }

@@ -1,0 +1,264 @@
+import FaceClustering
+import FaceStore
+import FaceVision
+import Foundation
+import Logging
+
+/// Turns embedded faces into persons: new faces join known persons they clearly match
+/// (`match`), the rest are clustered into new persons once a group is large enough (`cluster`),
+/// and `recluster(full:)` re-examines what the machine decided. Persons a user named and faces a
+/// user confirmed are never moved, renamed, merged away or deleted; they may only gain faces.
+public struct Recognizer: Sendable {
+    public struct Options: Sendable {
+        /// A face joins a person when its score for that person reaches this. The score is the
+        /// mean of its two best similarities to the person's faces (one when the person has one).
+        /// Calibrated on LFW (docs/recognition.md): 0.1 % false accepts for single pairs at 0.53.
+        public var matchThreshold: Float = 0.55
+        /// ...and beats the second-best person by at least this much.
+        public var matchMargin: Float = 0.05
+        /// Faces whose embedding norm is below this (blurred, tiny) are neither matched nor clustered.
+        public var minQuality: Float? = 17
+        public var clustering = ClusteringOptions()
+        public var actor = "frs"
+        public var dryRun = false
+        public init() {}
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var matched = 0
+        public var clustered = 0
+        public var newPersons = 0
+        public var grownPersons = 0
+        public var removedPersons = 0
+        public var unassigned = 0
+        public init() {}
+    }
+
+    let store: any FaceStore
+    let options: Options
+    let logger: Logger
+
+    public init(store: any FaceStore, options: Options = Options(), logger: Logger = Logger(label: "frs.recognize")) {
+        self.store = store
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Matching, then clustering of what is left, then portraits of the persons that changed.
+    public func run() async throws -> Summary {
+        var summary = Summary()
+        var touched = Set<Int64>()
+        let faces = try await store.embeddings(model: FaceNet.modelTag)
+        let matches = match(faces)
+        try await apply(matches.map { ($0.face, $0.person) }, reason: .match, touched: &touched, summary: &summary)
+        summary.matched = matches.count
+
+        let matched = Dictionary(uniqueKeysWithValues: matches.map { ($0.face, $0.person) })
+        let updated = faces.map { face -> StoredEmbedding in
+            var face = face
+            if let person = matched[face.faceId] { face.personId = person }
+            return face
+        }
+        try await cluster(updated, touched: &touched, summary: &summary)
+        try await finish(touched: touched, summary: &summary)
+        return summary
+    }
+
+    /// Re-examines unassigned faces against persons and each other. With `full`, persons the
+    /// machine made are rebuilt from scratch too: their unconfirmed faces are freed and clustered
+    /// again with everything else; a new cluster that holds most of an old machine person's faces
+    /// keeps that person's id and number, and machine persons that no cluster continues are removed.
+    public func recluster(full: Bool) async throws -> Summary {
+        guard full else { return try await run() }
+        var summary = Summary()
+        var touched = Set<Int64>()
+        let persons = try await store.persons(includeHidden: true)
+        let machineMade = Set(persons.filter { !$0.person.isUserNamed }.map(\.person.id))
+        var faces = try await store.embeddings(model: FaceNet.modelTag)
+        // Who each freed face belonged to, to keep person ids stable.
+        var previous: [Int64: Int64] = [:]
+        for index in faces.indices {
+            guard let person = faces[index].personId, machineMade.contains(person), !faces[index].isUserVerified else { continue }
+            previous[faces[index].faceId] = person
+            faces[index].personId = nil
+        }
+        try await cluster(faces, previousOwners: previous, machineMade: machineMade, touched: &touched, summary: &summary)
+        try await finish(touched: touched, summary: &summary)
+        return summary
+    }
+
+    // MARK: Matching
+
+    struct Match: Equatable {
+        var face: Int64
+        var person: Int64
+        var score: Float
+    }
+
+    /// Unassigned faces that clearly belong to one known person. Two faces of one photo never go
+    /// to the same person, and neither does a face whose photo already shows that person.
+    func match(_ faces: [StoredEmbedding]) -> [Match] {
+        let known = faces.filter { $0.personId != nil }
+        let candidates = faces.filter { $0.personId == nil && passesQuality($0) }
+        guard !known.isEmpty, !candidates.isEmpty else { return [] }
+        let database = EmbeddingMatrix(rows: known.map(\.vector))
+        let queries = EmbeddingMatrix(rows: candidates.map(\.vector))
+        let k = min(known.count, 32)
+        let graph = ExactNeighbors.search(queries: queries, database: database, k: k)
+
+        var proposals: [Match] = []
+        for (q, face) in candidates.enumerated() {
+            var best: [Int64: [Float]] = [:]
+            for (row, similarity) in zip(graph.neighbors(of: q), graph.neighborSimilarities(of: q)) where row >= 0 {
+                best[known[Int(row)].personId!, default: []].append(similarity)
+            }
+            let scores = best.map { person, sims -> (Int64, Float) in
+                let top = sims.sorted(by: >).prefix(2)
+                return (person, top.reduce(0, +) / Float(top.count))
+            }.sorted { $0.1 > $1.1 }
+            guard let first = scores.first, first.1 >= options.matchThreshold else { continue }
+            let second = scores.count > 1 ? scores[1].1 : -1
+            guard first.1 - second >= options.matchMargin else { continue }
+            proposals.append(Match(face: face.faceId, person: first.0, score: first.1))
+        }
+
+        // Strongest first; one face per person per photo.
+        var taken = Set<PhotoPerson>()
+        for face in known { taken.insert(PhotoPerson(item: face.mediaItemId, person: face.personId!)) }
+        let itemOf = Dictionary(uniqueKeysWithValues: candidates.map { ($0.faceId, $0.mediaItemId) })
+        return proposals.sorted { $0.score > $1.score }.filter { match in
+            taken.insert(PhotoPerson(item: itemOf[match.face]!, person: match.person)).inserted
+        }
+    }
+
+    private struct PhotoPerson: Hashable {
+        var item: Int64
+        var person: Int64
+    }
+
+    private func passesQuality(_ face: StoredEmbedding) -> Bool {
+        guard let minimum = options.minQuality, let quality = face.quality else { return true }
+        return Float(quality) >= minimum
+    }
+
+    // MARK: Clustering
+
+    /// Clusters unassigned faces, with every assigned face as an anchor of its person. A cluster
+    /// around anchors of one person adds its new faces to that person; other clusters of at least
+    /// the minimum size become new persons (or, in a full recluster, continue the old machine person
+    /// that most of their faces came from).
+    private func cluster(_ faces: [StoredEmbedding], previousOwners: [Int64: Int64] = [:], machineMade: Set<Int64> = [],
+                         touched: inout Set<Int64>, summary: inout Summary) async throws {
+        guard faces.contains(where: { $0.personId == nil }) else { return }
+        var items: [Int64: Int] = [:]
+        let groupIds = faces.map { face in items[face.mediaItemId] ?? { items[face.mediaItemId] = items.count; return items.count - 1 }() }
+        let personIds = Array(Set(faces.compactMap(\.personId))).sorted()
+        let personIndex = Dictionary(uniqueKeysWithValues: personIds.enumerated().map { ($1, $0) })
+        var clusterOptions = options.clustering
+        clusterOptions.minQuality = options.minQuality
+        let collection = FaceCollection(
+            embeddings: EmbeddingMatrix(rows: faces.map(\.vector)), groupIds: groupIds,
+            qualities: faces.map { Float($0.quality ?? 100) },
+            fixedPersons: faces.map { $0.personId.flatMap { personIndex[$0] } })
+        let result = FaceClusterer(options: clusterOptions).cluster(collection)
+
+        var toKnown: [(Int64, Int64)] = []
+        var newClusters: [Int: [Int64]] = [:]
+        for (index, face) in faces.enumerated() where face.personId == nil {
+            switch result.assignments[index] {
+            case .person(let p): toKnown.append((face.faceId, personIds[p]))
+            case .newCluster(let c): newClusters[c, default: []].append(face.faceId)
+            case .unassigned: break
+            }
+        }
+        try await apply(toKnown, reason: previousOwners.isEmpty ? .cluster : .recluster,
+                        touched: &touched, summary: &summary)
+        summary.clustered += toKnown.count
+
+        // New clusters: continue an old machine person where one dominates, else make a new one.
+        var continued = Set<Int64>()
+        var moves: [(Int64, Int64)] = []
+        for (_, members) in newClusters.sorted(by: { $0.value.count > $1.value.count }) {
+            var votes: [Int64: Int] = [:]
+            for face in members { if let old = previousOwners[face] { votes[old, default: 0] += 1 } }
+            let person: Int64
+            if let (old, count) = votes.max(by: { $0.value < $1.value }), count * 2 > members.count, !continued.contains(old) {
+                person = old
+                continued.insert(old)
+            } else if options.dryRun {
+                summary.newPersons += 1
+                summary.clustered += members.count
+                continue
+            } else {
+                person = try await store.createPerson(name: nil).id
+                summary.newPersons += 1
+            }
+            moves += members.map { ($0, person) }
+            summary.clustered += members.count
+        }
+        // Faces freed by a full recluster that landed nowhere are unassigned now.
+        let placed = Set(moves.map(\.0) + toKnown.map(\.0))
+        let freed = previousOwners.keys.filter { !placed.contains($0) }.sorted()
+        if !options.dryRun {
+            try await apply(moves, reason: previousOwners.isEmpty ? .cluster : .recluster, touched: &touched, summary: &summary)
+            if !freed.isEmpty { try await store.assign(faces: freed, to: nil, reason: .recluster, actor: options.actor) }
+            for person in machineMade.subtracting(continued) where !(try await hasFaces(person)) {
+                try await store.deletePerson(person, actor: options.actor)
+                summary.removedPersons += 1
+            }
+        }
+    }
+
+    private func hasFaces(_ person: Int64) async throws -> Bool { !(try await store.faces(person: person)).isEmpty }
+
+    /// Writes assignments grouped by person (one transaction per person), with history.
+    private func apply(_ assignments: [(Int64, Int64)], reason: AssignmentReason, touched: inout Set<Int64>,
+                       summary: inout Summary) async throws {
+        guard !options.dryRun else { return }
+        for (person, faces) in Dictionary(grouping: assignments, by: \.1) {
+            try await store.assign(faces: faces.map(\.0).sorted(), to: person, reason: reason, actor: options.actor)
+            touched.insert(person)
+        }
+    }
+
+    // MARK: Portraits and summary
+
+    private func finish(touched: Set<Int64>, summary: inout Summary) async throws {
+        if !options.dryRun {
+            for person in touched.sorted() {
+                if let face = try await Portrait.choose(from: store.faces(person: person)) {
+                    try await store.setPortrait(person: person, face: face)
+                }
+            }
+        }
+        summary.grownPersons = max(0, touched.count - summary.newPersons)
+        summary.unassigned = try await store.embeddings(model: FaceNet.modelTag).filter { $0.personId == nil }.count
+        logger.info("recognition done", metadata: [
+            "matched": "\(summary.matched)", "clustered": "\(summary.clustered)", "new_persons": "\(summary.newPersons)",
+            "grown_persons": "\(summary.grownPersons)", "unassigned": "\(summary.unassigned)",
+        ])
+    }
+}
+
+/// Chooses the face that shows a person best: among the faces nearest the person's centre (the
+/// more typical half), the one with the best quality (embedding norm, which drops with blur),
+/// size and detector score.
+enum Portrait {
+    static func choose(from faces: [StoredFace]) -> Int64? {
+        let embedded = faces.filter { ($0.embedding?.count ?? 0) > 0 }
+        guard !embedded.isEmpty else { return faces.first?.id }
+        let dimension = embedded[0].embedding!.count
+        var centre = [Float](repeating: 0, count: dimension)
+        for face in embedded { for i in 0..<dimension { centre[i] += face.embedding![i] } }
+        let norm = centre.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let typicality = embedded.map { face in zip(face.embedding!, centre).reduce(0) { $0 + $1.0 * $1.1 } / max(norm, 1e-6) }
+        let median = typicality.sorted()[typicality.count / 2]
+        return zip(embedded, typicality).filter { $0.1 >= median }.max { a, b in
+            quality(a.0) < quality(b.0)
+        }?.0.id
+    }
+
+    static func quality(_ face: StoredFace) -> Double {
+        (face.quality ?? 10) * Double(max(face.faceSize ?? 40, 1)).squareRoot() * (face.score ?? 0.9)
+    }
+}
