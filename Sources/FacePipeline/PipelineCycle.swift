@@ -1,0 +1,77 @@
+import FaceStore
+import FaceVision
+import Foundation
+import Logging
+
+/// One pass of the whole pipeline (`frs run`, each cycle of `frs automate`): add new or changed
+/// files from the folders, detect and embed faces in pending photos, embed faces that lack an
+/// embedding, match and cluster. Each step only does new work, so a cycle with nothing new is cheap.
+public struct PipelineCycle: Sendable {
+    public struct Summary: Sendable, Equatable {
+        public var files = MediaIndexer.Summary()
+        public var detection = DetectionRunner.Summary()
+        public var embedded = 0
+        public var recognition = Recognizer.Summary()
+        public var failedMedia = 0
+        public var persons = 0
+        public init() {}
+    }
+
+    let store: any FaceStore
+    let settings: Settings
+    let recognition: Recognizer.Options
+    let stop: StopSignal
+    let logger: Logger
+
+    public init(store: any FaceStore, settings: Settings, recognition: Recognizer.Options, stop: StopSignal,
+                logger: Logger = Logger(label: "frs.run")) {
+        self.store = store
+        self.settings = settings
+        self.recognition = recognition
+        self.stop = stop
+        self.logger = logger
+    }
+
+    /// Runs one cycle over `folders`; `onEvent` sees each photo detection finishes.
+    public func run(folders: [String], dryRun: Bool, onDetected: @escaping @Sendable (DetectionRunner.Event) -> Void = { _ in },
+                    progress: @escaping (String) -> Void = { _ in }) async throws -> Summary {
+        var summary = Summary()
+        let indexer = MediaIndexer(store: store, dryRun: dryRun, logger: Logger(label: "frs.add"))
+        for file in MediaIndexer.imageFiles(in: folders, problems: { logger.warning("\($0)") }) where !stop.isStopped {
+            switch try await indexer.add(file) {
+            case .added: summary.files.added += 1
+            case .changed: summary.files.changed += 1
+            case .unchanged: summary.files.unchanged += 1
+            case .duplicate: summary.files.duplicates += 1
+            case .unreadable: summary.files.unreadable += 1
+            }
+        }
+        if dryRun {
+            summary.detection.done = try await store.itemsNeedingWork(limit: 1_000_000, includeFailed: false).count
+            var options = recognition
+            options.dryRun = true
+            summary.recognition = try await Recognizer(store: store, options: options).run()
+        } else {
+            var options = DetectionRunner.Options()
+            options.workers = settings.workers
+            options.leaseSeconds = settings.leaseSeconds
+            options.thumbnailSize = settings.thumbnailSize
+            options.pathMapping = settings.pathMapping
+            options.detector = settings.detectorOptions
+            options.embed = true
+            let runner = try DetectionRunner(store: store, models: settings.models, dataDirectory: settings.dataDirectory,
+                                             options: options, stop: stop, progress: progress)
+            try await runner.recover()
+            summary.detection = try await runner.run(onEvent: onDetected)
+            if !stop.isStopped {
+                let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet, progress: progress))
+                summary.embedded = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping,
+                                                             stop: stop).run().faces
+            }
+            if !stop.isStopped { summary.recognition = try await Recognizer(store: store, options: recognition).run() }
+        }
+        summary.failedMedia = try await store.statusCounts().failed
+        summary.persons = try await store.persons(includeHidden: true).count
+        return summary
+    }
+}
