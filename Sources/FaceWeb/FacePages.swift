@@ -7,7 +7,7 @@ enum FacePages {
     static func faceGrid(_ faces: [FaceRow], others: [PersonRow], returnTo: String, csrf: String,
                          unassignable: Bool) -> String {
         guard !faces.isEmpty else { return "<p>No faces.</p>" }
-        let cards = faces.map { face in
+        let cards = faces.map { face -> String in
             """
             <div class="card" data-face="\(face.id)"><label>\(HTML.thumbnail(face.thumbnail, alt: "face \(face.id)"))<br>
             <input type="checkbox" name="face" value="\(face.id)" id="face-\(face.id)"> face \(face.id)\
@@ -15,7 +15,7 @@ enum FacePages {
             <a href="/faces/\(face.id)/photo" class="muted" title="\(HTML.escape(face.path))">photo</a></div>
             """
         }.joined()
-        let options = others.map { #"<option value="\#($0.id)">\#(HTML.escape($0.name)) (#\#($0.id))</option>"# }.joined()
+        let options = others.map { (person: PersonRow) -> String in #"<option value="\#(person.id)">\#(HTML.escape(person.name)) (#\#(person.id))</option>"# }.joined()
         return """
             <form method="post" action="/faces/move" id="move-form">\(HTML.csrfField(csrf))
             <input type="hidden" name="return" value="\(HTML.escape(returnTo))">
@@ -30,7 +30,7 @@ enum FacePages {
 
     static func unassigned(_ faces: [FaceRow], suggestions: [FaceSuggestion], persons: [PersonRow], csrf: String,
                            message: String?) -> String {
-        let groups = suggestions.enumerated().map { index, suggestion in
+        let groups = suggestions.enumerated().map { index, suggestion -> String in
             let ids = suggestion.faces.map { String($0.id) }.joined(separator: ",")
             let thumbs = suggestion.faces.map { HTML.thumbnail($0.thumbnail, alt: "face \($0.id)") }.joined(separator: " ")
             return """

@@ -17,7 +17,7 @@ enum OtherPages {
             if results.isEmpty { content += "<p>No face found in this photo.</p>" }
             for face in results {
                 let box = face.box.map { String(Int($0.rounded())) }.joined(separator: ", ")
-                let rows = face.matches.map { match in
+                let rows = face.matches.map { match -> String in
                     let thumbnail = people[match.personId]?.portraitThumbnail
                     return """
                         <tr><td>\(HTML.thumbnail(thumbnail, alt: match.name))</td>
@@ -42,7 +42,7 @@ enum OtherPages {
             ("last media finished", lastRun), ("persons", String(status.persons)),
             ("hidden persons", String(status.hiddenPersons)), ("unassigned faces", String(status.unassignedFaces)),
         ]
-        let table = rows.map { "<tr><th>\($0.0)</th><td>\(HTML.escape($0.1))</td></tr>" }.joined()
+        let table = rows.map { row -> String in "<tr><th>\(row.0)</th><td>\(HTML.escape(row.1))</td></tr>" }.joined()
         return Layout.page(title: "Status", csrf: csrf, content: "<h1>Status</h1><table id=\"status\">\(table)</table>")
     }
 

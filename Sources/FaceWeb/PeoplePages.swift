@@ -4,7 +4,7 @@ import Foundation
 /// The people grid and the page of one person.
 enum PeoplePages {
     static func grid(_ people: [PersonRow], showHidden: Bool, csrf: String, message: String?) -> String {
-        let cards = people.map { person in
+        let cards = people.map { person -> String in
             """
             <div class="card\(person.hidden ? " hidden-person" : "")" data-person="\(person.id)">
             <a href="/people/\(person.id)">\(HTML.thumbnail(person.portraitThumbnail, alt: person.name))
@@ -24,8 +24,8 @@ enum PeoplePages {
     static func person(_ page: PersonPage, others: [PersonRow], csrf: String, message: String?) -> String {
         let person = page.person
         let id = person.id
-        let otherOptions = others.filter { $0.id != id }.map {
-            #"<option value="\#($0.id)">\#(HTML.escape($0.name)) (#\#($0.id), \#($0.faces) faces)</option>"#
+        let otherOptions = others.filter { $0.id != id }.map { (other: PersonRow) -> String in
+            #"<option value="\#(other.id)">\#(HTML.escape(other.name)) (#\#(other.id), \#(other.faces) faces)</option>"#
         }.joined()
         let content = """
             <h1>\(HTML.escape(person.name)) <span class="muted">#\(id) · \(person.faces) faces in \(person.photos) photos\

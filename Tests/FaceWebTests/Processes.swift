@@ -82,11 +82,14 @@ final class ChildProcess: @unchecked Sendable {
         throw TestFailure("no '\(marker)' after \(Int(timeout)) s:\n\(text)")
     }
 
+    /// SIGTERM, then SIGKILL after five seconds: chromedriver ignores SIGTERM.
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     deinit { stop() }
@@ -101,7 +104,7 @@ final class TestServer: @unchecked Sendable {
         child = try ChildProcess(FRSBinary.url, ["serve", "--database", database.location, "--port", "0",
                                                  "--data", database.dataDirectory.root.path] + arguments,
                                  environment: environment)
-        let line = try child.waitForLine(containing: "listening on ")
+        let line = try child.waitForLine(containing: "frs serve: listening on ")
         baseURL = String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
     }
 

@@ -146,4 +146,30 @@ struct WebAPITests {
             #expect(try Curl.request("GET", api + "/suggestions").status == 200)
         }
     }
+
+    @Test func suggestionsGroupUnassignedFacesAndAcceptCreatesAPerson() async throws {
+        try await withSeededLibrary(.sqlite) { database, library in
+            let server = try TestServer(database: database)
+            defer { server.stop() }
+            let api = server.baseURL + "/api"
+            // Deleting Hamid Mir leaves his two faces (0.83 similar) unassigned: one suggestion.
+            #expect(try Curl.json("POST", api + "/people/\(library.hamid)/delete", [String: String]()).status == 200)
+            let hamidFaces = Set(["Hamid_MIR.jpg", "hamidMir.jpg"].map { library.faces[$0]! })
+            let suggestions = try #require(try Curl.request("GET", api + "/suggestions").json() as? [[String: Any]])
+            let groups = suggestions.map { ($0["faces"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value } }
+            #expect(groups.contains { Set($0) == hamidFaces }, "\(groups)")
+            let page = try Curl.request("GET", server.baseURL + "/faces/unassigned")
+            #expect(page.text.contains("Accept as new person (2 faces)") && !page.text.contains("GRDB"))
+
+            let accepted = try Curl.json("POST", api + "/suggestions/accept", ["faces": Array(hamidFaces), "name": "Hamid"] as [String: Any])
+            let person = try #require(((try accepted.json() as? [String: Any])?["personId"] as? NSNumber)?.int64Value)
+            let store = try await database.openStore()
+            let faces = try await store.faces(person: person)
+            #expect(Set(faces.map(\.id)) == hamidFaces && faces.allSatisfy(\.isUserVerified))
+            #expect(try await store.person(id: person)?.name == "Hamid")
+            try await store.close()
+            let again = try Curl.json("POST", api + "/suggestions/accept", ["faces": Array(hamidFaces)])
+            #expect(again.status == 409)
+        }
+    }
 }

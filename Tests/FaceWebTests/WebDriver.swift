@@ -6,7 +6,7 @@ final class WebDriver: @unchecked Sendable {
     private let driver: ChildProcess
     private let base: String
     private let session: String
-    static let elementKey = "element-6066-11e4-a6e3-d8c9b3ab8e2c"
+    static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
 
     init() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") else {
