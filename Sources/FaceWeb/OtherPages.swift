@@ -8,7 +8,8 @@ enum OtherPages {
         var content = """
             <h1>Who is this?</h1>
             <form method="post" action="/search" enctype="multipart/form-data" class="actions">\(HTML.csrfField(csrf))
-            <input type="file" name="photo" accept="image/*" required> <button type="submit">Search</button>
+            <input type="file" name="photo" id="search-photo" accept="image/*" required>
+            <button type="submit" id="search-submit">Search</button>
             <span class="muted">up to \(WebConfiguration.defaultUploadLimit / 1024 / 1024) MB</span></form>
             <p class="muted">A person's score is the mean of their \(PersonSearch.topK) most similar faces; \
             a match is a score of at least \(FaceNet.samePersonThresholdText).</p>

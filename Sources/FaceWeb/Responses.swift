@@ -105,6 +105,6 @@ enum Layout {
         .error{color:#a00}form.inline{display:inline}button{cursor:pointer}button.danger{color:#a00}
         .actions{display:flex;flex-wrap:wrap;gap:1.5em;align-items:center;margin:1em 0;background:#fff;
         padding:.8em;border-radius:8px}
-        table{border-collapse:collapse}td,th{padding:.3em .8em;text-align:left;border-bottom:1px solid #ddd}
+        td img{width:64px;height:64px;object-fit:cover;border-radius:4px}table{border-collapse:collapse}td,th{padding:.3em .8em;text-align:left;border-bottom:1px solid #ddd}
         """
 }

@@ -28,15 +28,7 @@ struct StoreOptions: ParsableArguments {
                 throw ValidationError("no database at \(path): give --database, or set FRS_DATABASE_URL or FRS_DATA")
             }
         }
-        let store = try await openFaceStore(location)
-        do {
-            let result = try await body(store)
-            try await store.close()
-            return result
-        } catch {
-            try? await store.close()
-            throw error
-        }
+        return try await withFaceStore(location, body)
     }
 
     func withPeople<T>(_ body: (PeopleService) async throws -> T) async throws -> T {

@@ -46,11 +46,19 @@ struct BrowserTests {
             try browser.click("#move-submit")
             #expect(try browser.source.contains("move face \(jenny)"))
 
+            // "Who is this?" with an upload through the multipart form.
+            try browser.open(base + "/search")
+            try browser.type("#search-photo", Paths.seed.appendingPathComponent("Imran_Khan.jpg").path)
+            try browser.click("#search-submit")
+            let results = try browser.source
+            #expect(results.contains("Hamid Mir") && results.contains(">match<"), "the merged person holds Imran's faces now")
+            try browser.screenshot(to: Self.screenshots.appendingPathComponent("5-search.png"))
+
             try browser.open(base + "/faces/\(library.faces["Hamid_MIR.jpg"]!)/photo")
-            try browser.screenshot(to: Self.screenshots.appendingPathComponent("5-face-photo.png"))
+            try browser.screenshot(to: Self.screenshots.appendingPathComponent("6-face-photo.png"))
             try browser.open(base + "/status")
             #expect(try browser.source.contains("media done"))
-            try browser.screenshot(to: Self.screenshots.appendingPathComponent("6-status.png"))
+            try browser.screenshot(to: Self.screenshots.appendingPathComponent("7-status.png"))
 
             let store = try await database.openStore()
             defer { Task { try? await store.close() } }

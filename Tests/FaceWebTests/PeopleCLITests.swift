@@ -15,15 +15,7 @@ struct PeopleCLITests {
     }
 
     func withStore<T>(_ database: TestDatabase, _ body: (any FaceStore) async throws -> T) async throws -> T {
-        let store = try await database.openStore()
-        do {
-            let result = try await body(store)
-            try await store.close()
-            return result
-        } catch {
-            try? await store.close()
-            throw error
-        }
+        try await withFaceStore(database.location, body)
     }
 
     @Test(arguments: TestBackends.all)

@@ -91,14 +91,8 @@ struct TestDatabase: Sendable {
 func withSeededLibrary(_ backend: StoreBackend, _ body: (TestDatabase, SeededLibrary) async throws -> Void) async throws {
     let database = try await TestDatabase.make(backend)
     do {
-        let store = try await database.openStore()
-        let library: SeededLibrary
-        do {
-            library = try await SeededLibrary.create(in: store, data: database.dataDirectory)
-            try await store.close()
-        } catch {
-            try? await store.close()
-            throw error
+        let library = try await withFaceStore(database.location) { store in
+            try await SeededLibrary.create(in: store, data: database.dataDirectory)
         }
         try await body(database, library)
     } catch {

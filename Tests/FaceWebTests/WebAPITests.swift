@@ -121,6 +121,13 @@ struct WebAPITests {
             let server = try TestServer(database: database)
             defer { server.stop() }
             let api = server.baseURL + "/api"
+            let photo = try Data(contentsOf: Paths.seed.appendingPathComponent("Imran_Khan.jpg"))
+            let search = try Curl.request("POST", api + "/search", headers: ["Content-Type": "image/jpeg"], body: photo)
+            let found = try #require(try search.json() as? [[String: Any]], "\(search.text)")
+            let best = found.compactMap { ($0["matches"] as? [[String: Any]])?.first }
+                .max { ($0["score"] as? Double ?? 0) < ($1["score"] as? Double ?? 0) }
+            #expect((best?["personId"] as? NSNumber)?.int64Value == library.imran && best?["isMatch"] as? Bool == true)
+
             let dry = try Curl.json("POST", api + "/people/\(library.shaista)/rename?dryRun=1", ["name": "Shaista"])
             let dryReport = try dry.json() as? [String: Any]
             #expect(dry.status == 200 && dryReport?["dryRun"] as? Bool == true)
