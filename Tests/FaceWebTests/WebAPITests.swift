@@ -24,6 +24,21 @@ struct WebAPITests {
             #expect((try right.json() as? [[String: Any]])?.count == 3)
             #expect(!server.child.text.contains(Self.token), "the token must never be logged")
 
+            // The login form: a session cookie, its CSRF token, then the server token.
+            let login = try Curl.request("GET", server.baseURL + "/login")
+            let cookie = try #require(login.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+            let csrf = try #require(login.text.range(of: #"name="csrf" value=""#).map {
+                String(login.text[$0.upperBound...].prefix { $0 != "\"" })
+            })
+            let form = ["Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie]
+            let badLogin = try Curl.request("POST", server.baseURL + "/login", headers: form, body: Data("csrf=\(csrf)&token=nope".utf8))
+            #expect(badLogin.status == 401)
+            #expect(try Curl.request("GET", server.baseURL + "/", headers: ["Cookie": cookie]).status == 303)
+            let goodLogin = try Curl.request("POST", server.baseURL + "/login", headers: form, body: Data("csrf=\(csrf)&token=\(Self.token)".utf8))
+            #expect(goodLogin.status == 303)
+            let grid = try Curl.request("GET", server.baseURL + "/", headers: ["Cookie": cookie])
+            #expect(grid.status == 200 && grid.text.contains("Hamid Mir"))
+
             // An oversized upload is refused with a clear message, before any decoding.
             let big = Data(repeating: 0xFF, count: 21 * 1024 * 1024)
             let upload = try Curl.request("POST", server.baseURL + "/api/search",
