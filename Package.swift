@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(
@@ -64,12 +65,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "FaceWeb",
+            dependencies: [
+                "FacePipeline",
+                "FaceStore",
+                "FaceVision",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "frs",
             dependencies: [
                 "FaceVision",
                 "FaceStore",
                 "FacePipeline",
+                "FaceWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +91,17 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: ["frs", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .testTarget(
+            name: "FaceWebTests",
+            dependencies: [
+                "FaceWeb",
+                "FacePipeline",
+                "FaceStore",
+                "FaceVision",
+                "frs",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "FaceStoreTests",

@@ -48,7 +48,7 @@ struct ExportCommand: AsyncParsableCommand {
                 last = tail.faceId
                 var text = ""
                 for face in page {
-                    let row = FaceRow(face: face, personName: face.personId.flatMap { names[$0] })
+                    let row = ExportedFace(face: face, personName: face.personId.flatMap { names[$0] })
                     text += (csv ? row.csvLine() : try row.jsonLine()) + "\n"
                 }
                 FileHandle.standardOutput.write(Data(text.utf8))
@@ -58,7 +58,7 @@ struct ExportCommand: AsyncParsableCommand {
 }
 
 /// One exported face.
-struct FaceRow: Encodable {
+struct ExportedFace: Encodable {
     var face_id: Int64
     var path: String
     var frame: Int?

@@ -11,8 +11,9 @@ struct FRS: AsyncParsableCommand {
         The original system's flags still work: --test is `frs test`, --db `frs detect`, --watch `frs watch`.
         """,
         subcommands: [TestCommand.self, AddCommand.self, DetectCommand.self, WatchCommand.self, EmbedCommand.self,
-                      ClusterCommand.self, ReclusterCommand.self, RecognizeCommand.self, ExportCommand.self,
-                      CompareCommand.self, ModelsCommand.self, ConfigCommand.self, EvalCommand.self, BenchCommand.self]
+                      ClusterCommand.self, ReclusterCommand.self, RecognizeCommand.self, PeopleCommand.self, FacesCommand.self,
+                      SearchCommand.self, ServeCommand.self, ExportCommand.self, CompareCommand.self, ModelsCommand.self,
+                      ConfigCommand.self, EvalCommand.self, BenchCommand.self]
     )
 
     /// The original system's flags, mapped onto subcommands, so that its users' scripts keep working.

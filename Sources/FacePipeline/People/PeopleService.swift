@@ -1,0 +1,233 @@
+import FaceStore
+import FaceVision
+import Foundation
+
+/// Every people action the CLI and the web offer, in one place, so both behave the same.
+///
+/// Each change checks its ids first (errors name the bad id) and, with `dryRun`, stops there and
+/// reports what it would do. Writes go through `FaceStore`, which records a history row per moved face.
+///
+/// User confirmation (`IsUserVerified`): a face the user moved to a person (`move`, accepting a
+/// suggestion) is marked verified, because the user looked at that face. Renaming, merging, hiding
+/// and deleting do not touch the flag: they speak about the person, and the user has not checked each
+/// of its (machine-grouped) faces. `unassign` and `delete` clear the flag, so the face is back in the
+/// machine's hands; the history row still says the user took it away from the person.
+public struct PeopleService: Sendable {
+    public let store: any FaceBrowsing
+    /// Written to the history rows ("frs" is the pipeline's).
+    public let actor: String
+
+    public init(store: any FaceStore, actor: String) throws {
+        self.store = try browsing(store)
+        self.actor = actor
+    }
+
+    // MARK: Reading
+
+    public func people(sort: PeopleSort = .faces, includeHidden: Bool) async throws -> [PersonRow] {
+        let summaries = try await store.persons(includeHidden: includeHidden)
+        let portraits = try await portraits(of: summaries)
+        let rows = summaries.map { PersonRow($0, portrait: portraits[$0.person.id]) }
+        switch sort {
+        case .faces: return rows  // the store's order: most faces first, then id
+        case .id: return rows.sorted { $0.id < $1.id }
+        case .name:
+            return rows.sorted {
+                let order = $0.name.localizedCaseInsensitiveCompare($1.name)
+                return order == .orderedSame ? $0.id < $1.id : order == .orderedAscending
+            }
+        }
+    }
+
+    public func person(_ id: Int64) async throws -> PersonPage {
+        let person = try await requirePerson(id)
+        let faces = try await store.faceDetails(filter: .person(id), limit: Int.max / 2)
+        let photos = Set(faces.map(\.mediaFileId)).count
+        let portrait = faces.first { $0.face.id == person.portraitFaceId } ?? faces.first
+        return PersonPage(person: PersonRow(person, faces: faces.count, photos: photos, portrait: portrait),
+                          faces: faces.map(FaceRow.init))
+    }
+
+    public func faces(_ filter: FaceFilter, limit: Int = 10_000) async throws -> [FaceRow] {
+        if case .person(let id) = filter { _ = try await requirePerson(id) }
+        return try await store.faceDetails(filter: filter, limit: limit).map(FaceRow.init)
+    }
+
+    public func face(_ id: Int64) async throws -> FaceDetail {
+        try await requireFaces([id])[0]
+    }
+
+    public func status() async throws -> LibraryStatus {
+        let counts = try await store.statusCounts()
+        let persons = try await store.persons(includeHidden: true)
+        return LibraryStatus(pending: counts.pending, leased: counts.leased, done: counts.done, failed: counts.failed,
+                             persons: persons.count, hiddenPersons: persons.filter(\.person.isHidden).count,
+                             unassignedFaces: try await store.faceCount(filter: .unassigned),
+                             lastRun: try await store.lastCompletedAt())
+    }
+
+    // MARK: Changes
+
+    public func rename(_ id: Int64, to name: String, dryRun: Bool = false) async throws -> ChangeReport {
+        let person = try await requirePerson(id)
+        let name = try Self.validName(name)
+        let message = "rename person \(id) from \"\(PersonRow.displayName(person))\" to \"\(name)\""
+        if !dryRun { try await store.rename(person: id, to: name) }
+        return report("rename", message, dryRun, person: id)
+    }
+
+    /// Moves every face of `sources` to `target` and deletes the sources. The target keeps its name when
+    /// a user named it; otherwise it takes the first user-named source's name.
+    public func merge(_ sources: [Int64], into target: Int64, dryRun: Bool = false) async throws -> ChangeReport {
+        let targetPerson = try await requirePerson(target)
+        let sources = Self.unique(sources.filter { $0 != target })
+        guard !sources.isEmpty else { throw PeopleError.nothingToDo("nothing to merge: name at least one person other than \(target)") }
+        var sourcePersons: [Person] = []
+        for source in sources { sourcePersons.append(try await requirePerson(source)) }
+        let adopted = targetPerson.isUserNamed ? nil : sourcePersons.first(where: \.isUserNamed)
+        let finalName = PersonRow.displayName(adopted ?? targetPerson)
+        let message = "merge person \(sources.map(String.init).joined(separator: ", ")) into \(target) \"\(finalName)\""
+        if !dryRun { try await store.merge(sources, into: target, actor: actor) }
+        return report("merge", message, dryRun, person: target)
+    }
+
+    public enum MoveTarget: Sendable, Equatable {
+        case person(Int64)
+        /// A new person, named by the user or (nil) with a machine name.
+        case newPerson(name: String?)
+    }
+
+    public func move(faces: [Int64], to target: MoveTarget, dryRun: Bool = false) async throws -> ChangeReport {
+        let faces = Self.unique(faces)
+        guard !faces.isEmpty else { throw PeopleError.nothingToDo("no faces given to move") }
+        _ = try await requireFaces(faces)
+        let list = faces.map(String.init).joined(separator: ", ")
+        switch target {
+        case .person(let id):
+            let person = try await requirePerson(id)
+            let message = "move face \(list) to person \(id) \"\(PersonRow.displayName(person))\""
+            if !dryRun { try await assignConfirmed(faces, to: id) }
+            return report("move", message, dryRun, person: id, faces: faces)
+        case .newPerson(let name):
+            let name = try name.map(Self.validName)
+            let label = name.map { "\"\($0)\"" } ?? "with a machine name"
+            guard !dryRun else { return report("move", "move face \(list) to a new person \(label)", true, faces: faces) }
+            let person = try await store.createPerson(name: name)
+            try await assignConfirmed(faces, to: person.id)
+            return report("move", "move face \(list) to new person \(person.id) \"\(PersonRow.displayName(person))\"",
+                          false, person: person.id, faces: faces)
+        }
+    }
+
+    /// Creates a person from a suggested group of unassigned faces; refuses faces that found a person since.
+    public func accept(suggestion faces: [Int64], name: String?, dryRun: Bool = false) async throws -> ChangeReport {
+        let taken = try await requireFaces(Self.unique(faces)).filter { $0.face.personId != nil }.map(\.face.id)
+        guard taken.isEmpty else { throw PeopleError.notUnassigned(taken) }
+        var result = try await move(faces: faces, to: .newPerson(name: name), dryRun: dryRun)
+        result.action = "accept"
+        return result
+    }
+
+    public func unassign(faces: [Int64], dryRun: Bool = false) async throws -> ChangeReport {
+        let faces = Self.unique(faces)
+        guard !faces.isEmpty else { throw PeopleError.nothingToDo("no faces given to unassign") }
+        _ = try await requireFaces(faces)
+        if !dryRun {
+            try await store.assign(faces: faces, to: nil, reason: .user, actor: actor)
+            try await store.setVerified(faces: faces, verified: false)
+        }
+        return report("unassign", "unassign face \(faces.map(String.init).joined(separator: ", "))", dryRun, faces: faces)
+    }
+
+    public func setHidden(_ id: Int64, hidden: Bool, dryRun: Bool = false) async throws -> ChangeReport {
+        let person = try await requirePerson(id)
+        let verb = hidden ? "hide" : "unhide"
+        if !dryRun { try await store.setHidden(person: id, hidden: hidden) }
+        return report(verb, "\(verb) person \(id) \"\(PersonRow.displayName(person))\"", dryRun, person: id)
+    }
+
+    /// Deletes the person; its faces become unassigned (and unverified).
+    public func delete(_ id: Int64, dryRun: Bool = false) async throws -> ChangeReport {
+        let person = try await requirePerson(id)
+        let faces = try await store.faceDetails(filter: .person(id), limit: Int.max / 2).map(\.face.id)
+        let message = "delete person \(id) \"\(PersonRow.displayName(person))\"; \(faces.count) face(s) become unassigned"
+        if !dryRun {
+            try await store.deletePerson(id, actor: actor)
+            try await store.setVerified(faces: faces, verified: false)
+        }
+        return report("delete", message, dryRun, faces: faces)
+    }
+
+    // MARK: Helpers
+
+    func requirePerson(_ id: Int64) async throws -> Person {
+        guard let person = try await store.person(id: id) else { throw PeopleError.noSuchPerson(id) }
+        return person
+    }
+
+    /// The faces, in the order given; throws naming every id that does not exist.
+    func requireFaces(_ ids: [Int64]) async throws -> [FaceDetail] {
+        let found = Dictionary(uniqueKeysWithValues: try await store.faceDetails(ids: ids).map { ($0.face.id, $0) })
+        let missing = ids.filter { found[$0] == nil }
+        guard missing.isEmpty else { throw PeopleError.noSuchFaces(missing) }
+        return ids.compactMap { found[$0] }
+    }
+
+    private func assignConfirmed(_ faces: [Int64], to person: Int64) async throws {
+        try await store.assign(faces: faces, to: person, reason: .user, actor: actor)
+        try await store.setVerified(faces: faces, verified: true)
+    }
+
+    /// The portrait per person: its stored portrait while that face is still theirs, else its first face.
+    private func portraits(of summaries: [PersonSummary]) async throws -> [Int64: FaceDetail] {
+        let stored = Dictionary(uniqueKeysWithValues: try await store.faceDetails(
+            ids: summaries.compactMap(\.person.portraitFaceId)).map { ($0.face.id, $0) })
+        var result: [Int64: FaceDetail] = [:]
+        for summary in summaries where summary.faceCount > 0 {
+            let id = summary.person.id
+            if let face = summary.person.portraitFaceId, let detail = stored[face], detail.face.personId == id {
+                result[id] = detail
+            } else {
+                result[id] = try await store.faceDetails(filter: .person(id), limit: 1).first
+            }
+        }
+        return result
+    }
+
+    private func report(_ action: String, _ message: String, _ dryRun: Bool, person: Int64? = nil,
+                        faces: [Int64] = []) -> ChangeReport {
+        ChangeReport(action: action, message: (dryRun ? "would " : "") + message, dryRun: dryRun, personId: person,
+                     faces: faces)
+    }
+
+    static func validName(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw PeopleError.invalidName("the name is empty") }
+        guard trimmed.count <= 200 else { throw PeopleError.invalidName("longer than 200 characters") }
+        guard !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+            throw PeopleError.invalidName("contains control characters")
+        }
+        return trimmed
+    }
+
+    static func unique(_ ids: [Int64]) -> [Int64] {
+        var seen = Set<Int64>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+}
+
+/// A group of unassigned faces that look like one new person.
+public struct FaceSuggestion: Codable, Sendable, Equatable {
+    public var faces: [FaceRow]
+}
+
+extension PeopleService {
+    /// Unassigned, embedded faces grouped by `FaceGrouping`, for the user to accept as new persons.
+    public func suggestions(threshold: Float = FaceGrouping.suggestionThreshold) async throws -> [FaceSuggestion] {
+        let unassigned = try await store.embeddings(model: FaceNet.modelTag).filter { $0.personId == nil }
+        let groups = FaceGrouping.groups(unassigned.map { ($0.faceId, $0.vector) }, threshold: threshold)
+        let details = Dictionary(uniqueKeysWithValues: try await store.faceDetails(ids: groups.flatMap { $0 })
+            .map { ($0.face.id, FaceRow($0)) })
+        return groups.map { FaceSuggestion(faces: $0.compactMap { details[$0] }) }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: FaceBrowsing {
+    /// Face columns without the embedding, plus where the face was found.
+    static let faceDetailSelect = """
+        SELECT fc."Id", fc."MediaItemId", fc."PersonId", fc."BoundingBox", fc."Name", fc."FrameNumber",
+               fc."IsUserVerified", fc."Score", fc."Landmarks", fc."FaceSize", NULL AS "Embedding",
+               fc."EmbeddingModel", fc."Quality", i."MediaFileId", mf."FilePath"
+        FROM "Faces" fc
+        JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
+        JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
+        """
+
+    static func faceDetail(_ row: Row) throws -> FaceDetail {
+        FaceDetail(face: try storedFace(row), mediaFileId: row["MediaFileId"], mediaPath: row["FilePath"])
+    }
+
+    public func faceDetails(ids: [Int64]) async throws -> [FaceDetail] {
+        try await read("faceDetails") { db in
+            var result: [FaceDetail] = []
+            // Chunks keep the statement under SQLite's bound-parameter limit.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                result += try Row.fetchAll(db, sql: Self.faceDetailSelect + """
+                     WHERE fc."Id" IN (\(databaseQuestionMarks(count: chunk.count)))
+                    """, arguments: StatementArguments(chunk)).map(Self.faceDetail)
+            }
+            return result.sorted { $0.face.id < $1.face.id }
+        }
+    }
+
+    static func condition(_ filter: FaceFilter) -> (String, StatementArguments) {
+        switch filter {
+        case .person(let id): (#"fc."PersonId" = ?"#, [id])
+        case .unassigned: (#"fc."PersonId" IS NULL"#, [])
+        case .all: ("1", [])
+        }
+    }
+
+    public func faceCount(filter: FaceFilter) async throws -> Int {
+        try await read("faceCount") { db in
+            let (condition, arguments) = Self.condition(filter)
+            return try Int.fetchOne(db, sql: #"SELECT COUNT(*) FROM "Faces" fc WHERE "# + condition,
+                                    arguments: arguments) ?? 0
+        }
+    }
+
+    public func faceDetails(filter: FaceFilter, limit: Int) async throws -> [FaceDetail] {
+        try await read("faceDetails") { db in
+            let (condition, arguments) = Self.condition(filter)
+            return try Row.fetchAll(db, sql: Self.faceDetailSelect + " WHERE \(condition) ORDER BY fc.\"Id\" LIMIT ?",
+                                    arguments: arguments + [limit]).map(Self.faceDetail)
+        }
+    }
+
+    public func mediaFile(id: Int64) async throws -> MediaFile? {
+        try await read("mediaFile", id: id) { db in
+            try Row.fetchOne(db, sql: #"SELECT * FROM "MediaFile" WHERE "Id" = ?"#, arguments: [id]).map(Self.mediaFile)
+        }
+    }
+
+    public func lastCompletedAt() async throws -> Date? {
+        try await read("lastCompletedAt") { db in
+            try Date.fetchOne(db, sql: #"SELECT MAX("FacesExtractedOn") FROM "MediaItems""#)
+        }
+    }
+}

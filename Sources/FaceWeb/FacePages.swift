@@ -1,0 +1,54 @@
+import FacePipeline
+import Foundation
+
+/// Grids of faces with the move form, and the unassigned faces page with its suggestions.
+enum FacePages {
+    /// Faces with checkboxes, and a form that moves the checked ones (to a person, a new person, or nobody).
+    static func faceGrid(_ faces: [FaceRow], others: [PersonRow], returnTo: String, csrf: String,
+                         unassignable: Bool) -> String {
+        guard !faces.isEmpty else { return "<p>No faces.</p>" }
+        let cards = faces.map { face -> String in
+            """
+            <div class="card" data-face="\(face.id)"><label>\(HTML.thumbnail(face.thumbnail, alt: "face \(face.id)"))<br>
+            <input type="checkbox" name="face" value="\(face.id)" id="face-\(face.id)"> face \(face.id)\
+            \(face.verified ? " ✓" : "")</label><br>
+            <a href="/faces/\(face.id)/photo" class="muted" title="\(HTML.escape(face.path))">photo</a></div>
+            """
+        }.joined()
+        let options = others.map { (person: PersonRow) -> String in #"<option value="\#(person.id)">\#(HTML.escape(person.name)) (#\#(person.id))</option>"# }.joined()
+        return """
+            <form method="post" action="/faces/move" id="move-form">\(HTML.csrfField(csrf))
+            <input type="hidden" name="return" value="\(HTML.escape(returnTo))">
+            <div class="actions">Move checked faces to <select name="to" id="move-to">
+            <option value="new">a new person…</option>\(options)</select>
+            <input name="name" placeholder="name of the new person" maxlength="200">
+            <button type="submit" id="move-submit">Move</button>
+            \(unassignable ? #"<button type="submit" formaction="/faces/unassign" id="unassign-submit">Unassign checked</button>"# : "")
+            </div><div class="grid">\(cards)</div></form>
+            """
+    }
+
+    static func unassigned(_ faces: [FaceRow], suggestions: [FaceSuggestion], persons: [PersonRow], csrf: String,
+                           message: String?) -> String {
+        let groups = suggestions.enumerated().map { index, suggestion -> String in
+            let ids = suggestion.faces.map { String($0.id) }.joined(separator: ",")
+            let thumbs = suggestion.faces.map { HTML.thumbnail($0.thumbnail, alt: "face \($0.id)") }.joined(separator: " ")
+            return """
+                <div class="actions" data-suggestion="\(index)">\(thumbs)
+                <form method="post" action="/suggestions/accept">\(HTML.csrfField(csrf))
+                <input type="hidden" name="faces" value="\(ids)">
+                <input name="name" placeholder="name (optional)" maxlength="200">
+                <button type="submit">Accept as new person (\(suggestion.faces.count) faces)</button></form></div>
+                """
+        }.joined()
+        let content = """
+            <h1>Unassigned faces <span class="muted">(\(faces.count))</span></h1>
+            <h2>Suggested persons</h2>
+            <p class="muted">Unassigned faces at least \(FaceGrouping.suggestionThreshold) similar to each other, grouped greedily.</p>
+            \(suggestions.isEmpty ? "<p>No suggestions.</p>" : groups)
+            <h2>All unassigned faces</h2>
+            \(faceGrid(faces, others: persons, returnTo: "/faces/unassigned", csrf: csrf, unassignable: false))
+            """
+        return Layout.page(title: "Unassigned faces", csrf: csrf, message: message, content: content)
+    }
+}

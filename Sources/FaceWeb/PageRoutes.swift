@@ -1,0 +1,121 @@
+import FacePipeline
+import FaceStore
+import Foundation
+import Hummingbird
+
+/// The HTML pages and their form actions. Each action redirects (303) back to a page with a message.
+struct PageRoutes {
+    let people: PeopleService
+    let searcher: Searcher
+    let sessions: SessionStore
+    let configuration: WebConfiguration
+
+    func add(to router: Router<WebContext>) {
+        router.get("/") { request, context in
+            let showHidden = request.uri.queryParameters.get("hidden") == "1"
+            let rows = try await people.people(includeHidden: showHidden)
+            return Responses.html(PeoplePages.grid(rows, showHidden: showHidden, csrf: context.csrfToken,
+                                                   message: Self.message(request)))
+        }
+        router.get("/people/:id") { request, context in
+            let page = try await people.person(try context.parameters.require("id", as: Int64.self))
+            let others = try await people.people(sort: .name, includeHidden: true)
+            return Responses.html(PeoplePages.person(page, others: others, csrf: context.csrfToken,
+                                                     message: Self.message(request)))
+        }
+        router.post("/people/:id/rename") { request, context in
+            let id = try context.parameters.require("id", as: Int64.self)
+            let report = try await people.rename(id, to: try await Self.form(request).value("name") ?? "")
+            return Self.done(report, at: "/people/\(id)")
+        }
+        router.post("/people/:id/merge") { request, context in
+            let id = try context.parameters.require("id", as: Int64.self)
+            guard let into = try await Self.form(request).ids("into").first else { throw WebError.badRequest("choose a person to merge into") }
+            let report = try await people.merge([id], into: into)
+            return Self.done(report, at: "/people/\(into)")
+        }
+        for hidden in [true, false] {
+            router.post("/people/:id/\(hidden ? "hide" : "unhide")") { _, context in
+                let id = try context.parameters.require("id", as: Int64.self)
+                return Self.done(try await people.setHidden(id, hidden: hidden), at: "/people/\(id)")
+            }
+        }
+        router.post("/people/:id/delete") { _, context in
+            Self.done(try await people.delete(try context.parameters.require("id", as: Int64.self)), at: "/")
+        }
+        router.post("/faces/move") { request, _ in
+            let form = try await Self.form(request)
+            let faces = try form.ids("face")
+            let to = form.value("to") ?? "new"
+            let target: PeopleService.MoveTarget
+            if to == "new" {
+                let name = form.value("name").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+                target = .newPerson(name: name)
+            } else {
+                guard let id = Int64(to) else { throw WebError.badRequest("to: '\(to)' is not a person id") }
+                target = .person(id)
+            }
+            return Self.done(try await people.move(faces: faces, to: target), at: Self.returnPath(form))
+        }
+        router.post("/faces/unassign") { request, _ in
+            let form = try await Self.form(request)
+            return Self.done(try await people.unassign(faces: try form.ids("face")), at: Self.returnPath(form))
+        }
+        router.get("/faces/unassigned") { request, context in
+            let faces = try await people.faces(.unassigned)
+            let suggestions = try await people.suggestions()
+            let persons = try await people.people(sort: .name, includeHidden: true)
+            return Responses.html(FacePages.unassigned(faces, suggestions: suggestions, persons: persons,
+                                                       csrf: context.csrfToken, message: Self.message(request)))
+        }
+        router.post("/suggestions/accept") { request, _ in
+            let form = try await Self.form(request)
+            let name = form.value("name").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+            let report = try await people.accept(suggestion: try form.ids("faces"), name: name)
+            return Self.done(report, at: report.personId.map { "/people/\($0)" } ?? "/faces/unassigned")
+        }
+        router.get("/search") { _, context in
+            Responses.html(OtherPages.search(results: nil, people: [:], csrf: context.csrfToken, message: nil))
+        }
+        router.post("/search") { request, context in
+            let form = try await Self.form(request)
+            let results = try await searcher.search(imageData: form.files["photo"] ?? Data())
+            let persons = try await people.people(includeHidden: true)
+            return Responses.html(OtherPages.search(results: results, people: Dictionary(uniqueKeysWithValues: persons.map { ($0.id, $0) }),
+                                                    csrf: context.csrfToken, message: nil))
+        }
+        router.get("/status") { _, context in
+            Responses.html(OtherPages.status(try await people.status(), csrf: context.csrfToken))
+        }
+        router.get("/login") { _, context in
+            Responses.html(OtherPages.login(csrf: context.csrfToken, failed: false))
+        }
+        router.post("/login") { request, context in
+            let sent = try await Self.form(request).value("token") ?? ""
+            guard let token = configuration.token else { return Responses.redirect("/") }
+            guard constantTimeEquals(sent, token), let session = context.session else {
+                return Responses.html(OtherPages.login(csrf: context.csrfToken, failed: true), status: .unauthorized)
+            }
+            _ = await sessions.authenticate(session.id)
+            return Responses.redirect("/")
+        }
+    }
+
+    /// The body was collected (and its CSRF token checked) by `SecurityMiddleware`.
+    static func form(_ request: Request) async throws -> FormData {
+        let buffer = try await request.body.collect(upTo: .max)
+        return try FormData(contentType: request.headers[.contentType], body: buffer) ?? FormData()
+    }
+
+    static func done(_ report: ChangeReport, at path: String) -> Response {
+        Responses.redirect(path + (path.contains("?") ? "&" : "?") + "msg=" + HTML.query(report.message))
+    }
+
+    static func message(_ request: Request) -> String? { request.uri.queryParameters.get("msg") }
+
+    /// Only paths on this server: "//host" or a scheme would make the form an open redirect.
+    static func returnPath(_ form: FormData) -> String {
+        guard let path = form.value("return"), path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\") else { return "/" }
+        return path
+    }
+}

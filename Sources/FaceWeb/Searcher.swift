@@ -1,0 +1,21 @@
+import FacePipeline
+import FaceStore
+import FaceVision
+import Foundation
+
+/// Runs "who is this?" for uploads. The models load on the first search (seconds), not at start-up, and
+/// searches run one at a time: OpenCV networks must not run concurrently on one instance.
+actor Searcher {
+    private let store: any FaceStore
+    private var analyzer: FaceAnalyzer?
+
+    init(store: any FaceStore) { self.store = store }
+
+    func search(imageData: Data) async throws -> [SearchedFace] {
+        guard !imageData.isEmpty else { throw WebError.badRequest("no photo uploaded: choose a file first") }
+        let image = try Image(data: imageData)
+        let analyzer = try self.analyzer ?? FaceAnalyzer()
+        self.analyzer = analyzer
+        return try await PersonSearch(store: store).search(image, analyzer: analyzer)
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import FacePipeline
+import FaceWeb
+import Foundation
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the people pages and the JSON API.",
+        discussion: """
+        Listens on 127.0.0.1 unless --host says otherwise; any other address needs a token (--token or \
+        $FRS_WEB_TOKEN), which every request must then carry (Authorization: Bearer, or log in at /login).
+        """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port (0: any free port, printed at start).") var port = 8080
+    @Option(help: ArgumentHelp("Access token (default: $FRS_WEB_TOKEN); required off loopback.", valueName: "token"))
+    var token: String?
+    @Option(help: ArgumentHelp("Data directory with the thumbnails (default: $FRS_DATA or ~/.local/share/frs).", valueName: "dir"))
+    var data: String?
+
+    func run() async throws {
+        let configuration = WebConfiguration(
+            host: host, port: port, token: token ?? ProcessInfo.processInfo.environment["FRS_WEB_TOKEN"],
+            dataDirectory: data.map { DataDirectory(root: URL(fileURLWithPath: $0, isDirectory: true)) } ?? .default)
+        do {
+            try configuration.validate()
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+        try await store.withStore { store in
+            let server = try WebServer(configuration: configuration, store: store)
+            try await server.run { host, port in
+                let shown = host.contains(":") ? "[\(host)]" : host
+                // Tests and scripts read this line to learn the port: written unbuffered, since stdout is
+                // line-buffered only on a terminal.
+                FileHandle.standardOutput.write(Data("frs serve: listening on http://\(shown):\(port)\n".utf8))
+            }
+        }
+    }
+}

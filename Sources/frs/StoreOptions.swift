@@ -1,0 +1,72 @@
+import ArgumentParser
+import FacePipeline
+import FaceStore
+import Foundation
+
+/// Which database a command works on, shared by every command that reads or writes persons.
+struct StoreOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("""
+        postgres://user:password@host/db, or a SQLite file (default: $FRS_DATABASE_URL, else frs.sqlite in the \
+        data directory, $FRS_DATA or ~/.local/share/frs).
+        """, valueName: "url|path"))
+    var database: String?
+
+    var location: String {
+        if let database, !database.isEmpty { return database }
+        if let url = ProcessInfo.processInfo.environment["FRS_DATABASE_URL"], !url.isEmpty { return url }
+        return DataDirectory.default.databaseURL.path
+    }
+
+    /// Opens the store, runs `body` and closes the store whatever happens.
+    /// A SQLite file must exist already: a typo should not quietly create an empty database.
+    func withStore<T>(_ body: (any FaceStore) async throws -> T) async throws -> T {
+        let location = location
+        let isPostgres = location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+        if !isPostgres {
+            let path = location.hasPrefix("sqlite://") ? String(location.dropFirst("sqlite://".count)) : location
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("no database at \(path): give --database, or set FRS_DATABASE_URL or FRS_DATA")
+            }
+        }
+        return try await withFaceStore(location, body)
+    }
+
+    func withPeople<T>(_ body: (PeopleService) async throws -> T) async throws -> T {
+        try await withStore { try await body(PeopleService(store: $0, actor: Self.actor)) }
+    }
+
+    /// The history rows' actor for changes made from the command line: the login name.
+    static var actor: String {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ""
+        return user.isEmpty ? "cli" : user
+    }
+}
+
+/// `--dry-run` and the database, for every command that changes persons.
+struct ChangeOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Print what would change and write nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run(_ change: (PeopleService, Bool) async throws -> ChangeReport) async throws {
+        let report = try await store.withPeople { try await change($0, dryRun) }
+        if json {
+            print(try JSONOutput.string(report))
+        } else {
+            print(report.message)
+        }
+    }
+}
+
+enum JSONOutput {
+    static func string(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
