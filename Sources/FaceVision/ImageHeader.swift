@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads an image's dimensions from its header without decoding it, so that absurd sizes are refused
 /// with a clear message before any pixel memory is taken. Formats it does not know return nil and
 /// are left to the decoder (which has its own limit).
@@ -51,5 +53,16 @@ enum ImageHeader {
             j += 1
         }
         return true
+    }
+}
+
+extension Image {
+    /// Width and height from a PNG or JPEG file's header, without decoding; nil for other formats
+    /// or unreadable files. (EXIF rotation is not applied.)
+    public static func dimensions(ofFileAt url: URL) -> (width: Int, height: Int)? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 256 * 1024) else { return nil }
+        return head.withUnsafeBytes { ImageHeader.dimensions(of: $0) }
     }
 }

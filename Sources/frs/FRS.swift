@@ -12,13 +12,13 @@ struct FRS: AsyncParsableCommand {
         """,
         subcommands: [TestCommand.self, AddCommand.self, DetectCommand.self, WatchCommand.self, EmbedCommand.self,
                       ClusterCommand.self, ReclusterCommand.self, RecognizeCommand.self, PeopleCommand.self, FacesCommand.self,
-                      SearchCommand.self, ServeCommand.self, ExportCommand.self, CompareCommand.self, ModelsCommand.self,
+                      SearchCommand.self, ServeCommand.self, RunCommand.self, AutomateCommand.self, ExportCommand.self, CompareCommand.self, ModelsCommand.self,
                       ConfigCommand.self, EvalCommand.self, BenchCommand.self]
     )
 
     /// The original system's flags, mapped onto subcommands, so that its users' scripts keep working.
     static let legacyFlags = ["--test": "test", "--db": "detect", "--watch": "watch", "--recognize": "recognize",
-                              "--recluster": "recluster"]
+                              "--recluster": "recluster", "--all": "run", "--automate": "automate"]
 
     static func main() async {
         var arguments = Array(CommandLine.arguments.dropFirst())

@@ -32,6 +32,11 @@ struct RecognitionOptions: ParsableArguments {
     }
 
     func options(dryRun: Bool = false) -> Recognizer.Options {
+        Self.options(method: method, minFaces: minFaces, matchThreshold: matchThreshold, dryRun: dryRun)
+    }
+
+    static func options(method: Method, minFaces: Int, matchThreshold: Float = Recognizer.Options().matchThreshold,
+                        dryRun: Bool = false) -> Recognizer.Options {
         var options = Recognizer.Options()
         options.clustering.method = method.clusteringMethod
         options.clustering.minClusterSize = minFaces
