@@ -22,8 +22,8 @@ struct BenchCommand: AsyncParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func run() async throws {
-        var detection = DetectionOptions()
-        detection.side = side
+        var detection = RetinaFace.Options()
+        detection.longerSide = side...side
         let analyzer = try modelOptions.analyzer(detection: detection)
         let images = try ImageFiles.list(in: URL(fileURLWithPath: folder, isDirectory: true)).compactMap { url -> Image? in
             try? Image(contentsOf: url)

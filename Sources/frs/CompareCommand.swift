@@ -19,7 +19,7 @@ struct CompareCommand: AsyncParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func run() async throws {
-        let analyzer = try modelOptions.analyzer(detection: detection)
+        let analyzer = try modelOptions.analyzer(detection: detection.detectorOptions)
         let a = try largestFaceEmbedding(path: first, analyzer: analyzer)
         let b = try largestFaceEmbedding(path: second, analyzer: analyzer)
         let similarity = a.similarity(to: b)

@@ -48,8 +48,8 @@ struct ModelOptions: ParsableArguments {
                    wheelDirectory: wheels.map { URL(fileURLWithPath: $0, isDirectory: true) })
     }
 
-    func analyzer(detection: DetectionOptions = DetectionOptions(), batchSize: Int = 8) throws -> FaceAnalyzer {
-        try FaceAnalyzer(models: store, detectorOptions: detection.detectorOptions, batchSize: batchSize) { Console.status($0) }
+    func analyzer(detection: RetinaFace.Options, batchSize: Int = 8) throws -> FaceAnalyzer {
+        try FaceAnalyzer(models: store, detectorOptions: detection, batchSize: batchSize) { Console.status($0) }
     }
 }
 

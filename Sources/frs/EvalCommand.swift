@@ -40,7 +40,7 @@ struct EvalCommand: AsyncParsableCommand {
             }
             var paths = truths.keys.sorted()
             if let limit { paths = Array(paths.prefix(limit)) }
-            let analyzer = try modelOptions.analyzer(detection: detection)
+            let analyzer = try modelOptions.analyzer(detection: detection.detectorOptions)
 
             var evaluation = DetectionEvaluation(iouThreshold: iou)
             var progress = Progress(total: paths.count, label: "images")
@@ -111,7 +111,7 @@ struct EvalCommand: AsyncParsableCommand {
                 $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             }.filter { $0.count >= 2 }
             let photos = limit.map { Array(rows.prefix($0)) } ?? rows
-            let analyzer = try modelOptions.analyzer(detection: detection)
+            let analyzer = try modelOptions.analyzer(detection: detection.detectorOptions)
             let facenet = try analyzer.embedder
 
             var output: FileHandle?

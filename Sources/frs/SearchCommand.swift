@@ -22,7 +22,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let image = try Image(contentsOf: URL(fileURLWithPath: photo))
-        let analyzer = try modelOptions.analyzer(detection: detection)
+        let analyzer = try modelOptions.analyzer(detection: detection.detectorOptions)
         let faces = try await store.withStore { try await PersonSearch(store: $0).search(image, analyzer: analyzer, limit: limit) }
         if json {
             print(try JSONOutput.string(faces))

@@ -30,7 +30,7 @@ struct TestCommand: AsyncParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func run() async throws {
-        let analyzer = try modelOptions.analyzer(detection: detection)
+        let analyzer = try modelOptions.analyzer(detection: detection.detectorOptions)
         let outDirectory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
         if let outDirectory { try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true) }
         var failures = 0

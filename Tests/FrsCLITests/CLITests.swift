@@ -108,6 +108,27 @@ struct CLITests {
         #expect(different.status == 0 && different.stdout.contains("different people"), "\(different.stdout)")
     }
 
+    @Test func benchAndDetectionEvaluationRun() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("frs-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for name in ["GroupM.jpg", "Jenny.jpg"] {
+            try FileManager.default.copyItem(at: Paths.seed.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+        }
+        let bench = try FRSBinary.run(["bench", directory.path, "--batch-sizes", "1", "4", "--repeats", "1"])
+        #expect(bench.status == 0, "\(bench.stderr)")
+        #expect(bench.stdout.contains("images/s") && bench.stdout.contains("batch  4:"), "\(bench.stdout)")
+        // Batched vectors equal batch-1 vectors (the bench prints the largest difference).
+        #expect(bench.stdout.contains("e-0") || bench.stdout.contains("0.0e+00"), "\(bench.stdout)")
+
+        let wider = Paths.seed.deletingLastPathComponent().appendingPathComponent("wider")
+        let eval = try FRSBinary.run(["eval", "detection", "--wider", wider.path, "--limit", "3"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        for label in ["<16", "16-32", "32-64", ">=64", "precision", "images/s"] {
+            #expect(eval.stdout.contains(label), "\(eval.stdout)")
+        }
+    }
+
     @Test func modelsStatusShowsBothModels() throws {
         let result = try FRSBinary.run(["models", "status"])
         #expect(result.status == 0)
