@@ -20,6 +20,15 @@ public final class DetectionRunner: Sendable {
         /// Also compute FaceNet embeddings while the photo is decoded anyway (`frs run`).
         public var embed = false
         public init() {}
+
+        /// The options a library's settings ask for.
+        public init(settings: Settings) {
+            workers = settings.workers
+            leaseSeconds = settings.leaseSeconds
+            thumbnailSize = settings.thumbnailSize
+            pathMapping = settings.pathMapping
+            detector = settings.detectorOptions
+        }
     }
 
     /// What happened to one item, for progress displays.

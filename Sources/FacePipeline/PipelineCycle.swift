@@ -52,12 +52,7 @@ public struct PipelineCycle: Sendable {
             options.dryRun = true
             summary.recognition = try await Recognizer(store: store, options: options).run()
         } else {
-            var options = DetectionRunner.Options()
-            options.workers = settings.workers
-            options.leaseSeconds = settings.leaseSeconds
-            options.thumbnailSize = settings.thumbnailSize
-            options.pathMapping = settings.pathMapping
-            options.detector = settings.detectorOptions
+            var options = DetectionRunner.Options(settings: settings)
             options.embed = true
             let runner = try DetectionRunner(store: store, models: settings.models, dataDirectory: settings.dataDirectory,
                                              options: options, stop: stop, progress: progress)

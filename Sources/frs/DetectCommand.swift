@@ -61,14 +61,8 @@ struct PipelineDetectionOptions: ParsableArguments {
     }
 
     func runner(store: any FaceStore, settings: Settings, stop: StopSignal) throws -> DetectionRunner {
-        var options = DetectionRunner.Options()
-        options.workers = settings.workers
-        options.leaseSeconds = settings.leaseSeconds
-        options.thumbnailSize = settings.thumbnailSize
-        options.pathMapping = settings.pathMapping
-        options.detector = settings.detectorOptions
-        return try DetectionRunner(store: store, models: settings.models, dataDirectory: settings.dataDirectory,
-                                   options: options, stop: stop) { Console.status($0) }
+        try DetectionRunner(store: store, models: settings.models, dataDirectory: settings.dataDirectory,
+                            options: DetectionRunner.Options(settings: settings), stop: stop) { Console.status($0) }
     }
 }
 

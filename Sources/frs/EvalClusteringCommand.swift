@@ -29,13 +29,8 @@ extension EvalCommand {
         @OptionGroup var detection: PipelineDetectionOptions
 
         func run() async throws {
-            let csv = URL(fileURLWithPath: labels)
-            let root = csv.deletingLastPathComponent()
-            var rows = try String(contentsOf: csv, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst().map {
-                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            }.filter { $0.count >= 2 && !$0[1].isEmpty }
-            if let limit { rows = Array(rows.prefix(limit)) }
-            let identityOf = Dictionary(rows.map { (root.appendingPathComponent($0[0]).standardizedFileURL.path, $0[1]) }) { a, _ in a }
+            let rows = try LabelledPhotos.read(labels, limit: limit)
+            let identityOf = Dictionary(rows.map { ($0.url.path, $0.identity) }) { a, _ in a }
 
             let work = URL(fileURLWithPath: workDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("frs-eval-clustering").path)
             var settings = try Settings(configFile: work.appendingPathComponent("none.conf"), environment: [:])
@@ -52,9 +47,7 @@ extension EvalCommand {
             let pending = try await store.statusCounts().pending
             if pending > 0 {
                 Console.status("detecting and embedding faces in \(pending) photos (kept in \(work.path) for next time)")
-                var options = DetectionRunner.Options()
-                options.detector = settings.detectorOptions
-                options.workers = settings.workers
+                var options = DetectionRunner.Options(settings: settings)
                 options.embed = true
                 let runner = try DetectionRunner(store: store, models: settings.models, dataDirectory: settings.dataDirectory, options: options) { Console.status($0) }
                 let progress = ProgressBox(total: pending)

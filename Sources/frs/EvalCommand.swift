@@ -105,12 +105,7 @@ struct EvalCommand: AsyncParsableCommand {
         @OptionGroup var modelOptions: ModelOptions
 
         func run() async throws {
-            let csv = URL(fileURLWithPath: labels)
-            let root = csv.deletingLastPathComponent()
-            let rows = try String(contentsOf: csv, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst().map {
-                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            }.filter { $0.count >= 2 }
-            let photos = limit.map { Array(rows.prefix($0)) } ?? rows
+            let photos = try LabelledPhotos.read(labels, limit: limit)
             let analyzer = try modelOptions.analyzer(detection: detection.detectorOptions)
             let facenet = try analyzer.embedder
 
@@ -126,7 +121,7 @@ struct EvalCommand: AsyncParsableCommand {
             var progress = Progress(total: photos.count, label: "photos")
             for row in photos {
                 defer { progress.advance() }
-                let image = try Image(contentsOf: root.appendingPathComponent(row[0]))
+                let image = try Image(contentsOf: row.url)
                 let faces = try analyzer.faces(in: image)
                 let centre = Point(x: Float(image.width) / 2, y: Float(image.height) / 2)
                 guard let labelled = faces.indices.min(by: { Self.distance(faces[$0].box.center, centre) < Self.distance(faces[$1].box.center, centre) }) else {
@@ -135,11 +130,11 @@ struct EvalCommand: AsyncParsableCommand {
                 }
                 let embeddings = try facenet.embed(faces, in: image)
                 vectors.append(embeddings[labelled].vector)
-                identities.append(row[1])
+                identities.append(row.identity)
                 if let output {
                     var text = ""
                     for (i, e) in embeddings.enumerated() {
-                        text += "\(row[0])\t\(row[1])\t\(i == labelled ? 1 : 0)\t\(e.quality)\t"
+                        text += "\(row.relativePath)\t\(row.identity)\t\(i == labelled ? 1 : 0)\t\(e.quality)\t"
                         text += e.vector.map { String($0) }.joined(separator: ",") + "\n"
                     }
                     output.write(Data(text.utf8))
@@ -157,5 +152,27 @@ struct EvalCommand: AsyncParsableCommand {
         }
 
         static func distance(_ a: Point, _ b: Point) -> Float { (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) }
+    }
+}
+
+/// A labels CSV (`path,identity,...`, paths relative to the CSV's folder), as in ../shared/data/lfw.
+struct LabelledPhotos {
+    var relativePath: String
+    var identity: String
+    var url: URL
+
+    static func read(_ file: String, limit: Int?) throws -> [LabelledPhotos] {
+        let csv = URL(fileURLWithPath: file)
+        let text: String
+        do { text = try String(contentsOf: csv, encoding: .utf8) } catch {
+            throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+        }
+        let rows = text.split(whereSeparator: \.isNewline).dropFirst().compactMap { line -> LabelledPhotos? in
+            let columns = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard columns.count >= 2, !columns[1].isEmpty else { return nil }
+            return LabelledPhotos(relativePath: columns[0], identity: columns[1],
+                                  url: csv.deletingLastPathComponent().appendingPathComponent(columns[0]).standardizedFileURL)
+        }
+        return limit.map { Array(rows.prefix($0)) } ?? rows
     }
 }

@@ -18,13 +18,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port (0: any free port, printed at start).") var port = 8080
     @Option(help: ArgumentHelp("Access token (default: $FRS_WEB_TOKEN); required off loopback.", valueName: "token"))
     var token: String?
-    @Option(help: ArgumentHelp("Data directory with the thumbnails (default: $FRS_DATA or ~/.local/share/frs).", valueName: "dir"))
-    var data: String?
 
     func run() async throws {
         let configuration = WebConfiguration(
             host: host, port: port, token: token ?? ProcessInfo.processInfo.environment["FRS_WEB_TOKEN"],
-            dataDirectory: data.map { DataDirectory(root: URL(fileURLWithPath: $0, isDirectory: true)) } ?? .default)
+            dataDirectory: try store.settings.dataDirectory)
         do {
             try configuration.validate()
         } catch {

@@ -5,27 +5,21 @@ import Foundation
 
 /// Which database a command works on, shared by every command that reads or writes persons.
 struct StoreOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("""
-        postgres://user:password@host/db, or a SQLite file (default: $FRS_DATABASE_URL, else frs.sqlite in the \
-        data directory, $FRS_DATA or ~/.local/share/frs).
-        """, valueName: "url|path"))
-    var database: String?
+    /// The database, data directory and config file, resolved like every library command does.
+    @OptionGroup var library: LibraryOptions
 
-    var location: String {
-        if let database, !database.isEmpty { return database }
-        if let url = ProcessInfo.processInfo.environment["FRS_DATABASE_URL"], !url.isEmpty { return url }
-        return DataDirectory.default.databaseURL.path
-    }
+    var settings: Settings { get throws { try library.settings() } }
+    var location: String { get throws { try settings.database } }
 
     /// Opens the store, runs `body` and closes the store whatever happens.
     /// A SQLite file must exist already: a typo should not quietly create an empty database.
     func withStore<T>(_ body: (any FaceStore) async throws -> T) async throws -> T {
-        let location = location
+        let location = try location
         let isPostgres = location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
         if !isPostgres {
             let path = location.hasPrefix("sqlite://") ? String(location.dropFirst("sqlite://".count)) : location
             guard FileManager.default.fileExists(atPath: path) else {
-                throw ValidationError("no database at \(path): give --database, or set FRS_DATABASE_URL or FRS_DATA")
+                throw ValidationError("no library at \(path): run `frs run PHOTOS` or `frs add` first, or give --database / --data-dir")
             }
         }
         return try await withFaceStore(location, body)

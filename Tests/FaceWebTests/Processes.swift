@@ -102,7 +102,7 @@ final class TestServer: @unchecked Sendable {
 
     init(database: TestDatabase, arguments: [String] = [], environment: [String: String] = [:]) throws {
         child = try ChildProcess(FRSBinary.url, ["serve", "--database", database.location, "--port", "0",
-                                                 "--data", database.dataDirectory.root.path] + arguments,
+                                                 "--data-dir", database.dataDirectory.root.path] + arguments,
                                  environment: environment)
         let line = try child.waitForLine(containing: "frs serve: listening on ")
         baseURL = String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
