@@ -1,0 +1,40 @@
+import FaceStore
+import Foundation
+import Testing
+
+@Suite("frs watch")
+struct WatchTests {
+    @Test("picks up new photos as they arrive and stops cleanly on SIGTERM")
+    func watchesAndStops() async throws {
+        let library = try await Library.make(.sqlite, photos: ["Jenny.jpg"])
+        defer { Task { await library.destroy() } }
+        #expect(try library.frs(["add", library.photos.path]).status == 0)
+
+        let log = library.root.appendingPathComponent("watch.log")
+        let watch = try FRS.process(["--watch", "--interval", "1"] + library.arguments, output: log)
+        try watch.run()
+        defer { if watch.isRunning { kill(watch.processIdentifier, SIGKILL) } }
+
+        func waitUntil(_ condition: () async throws -> Bool) async throws -> Bool {
+            for _ in 0..<300 {
+                if try await condition() { return true }
+                usleep(100_000)
+            }
+            return false
+        }
+        #expect(try await waitUntil { try await library.statusCounts().done == 1 }, "the photo added before should be processed")
+        // A new photo in the remembered folder is found by the next scan.
+        try FileManager.default.copyItem(at: Library.seed.appendingPathComponent("GroupM.jpg"), to: library.photos.appendingPathComponent("GroupM.jpg"))
+        #expect(try await waitUntil { try await library.statusCounts().done == 2 }, "a photo copied in later should be processed")
+        #expect((try await library.storedFaces())["GroupM.jpg"]?.count == 6)
+
+        kill(watch.processIdentifier, SIGTERM)
+        watch.waitUntilExit()
+        #expect(watch.terminationReason == .exit && watch.terminationStatus == 0)
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(text.contains("stopped"), "\(text)")
+        // The rotating log file in the data directory got the same lines.
+        let file = try String(contentsOf: library.dataDirectory.appendingPathComponent("logs/watch.log"), encoding: .utf8)
+        #expect(file.contains("watching") && file.contains("cycle done"))
+    }
+}
