@@ -59,10 +59,10 @@ struct EvalCommand: AsyncParsableCommand {
             print("WIDER FACE detection: \(evaluation.images) images, \(evaluation.faces) faces, threshold \(options.scoreThreshold), longer side \(options.longerSide.lowerBound)-\(options.longerSide.upperBound) px\(options.smallFaces ? " + small-face pass" : ""), IoU \(iou)")
             print("  face size   faces  found  recall")
             for bucket in evaluation.buckets {
-                print(String(format: "  %-9@  %6d %6d  %6.3f", bucket.label, bucket.faces, bucket.found, bucket.recall))
+                print("  " + bucket.label.padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: "  %6d %6d  %6.3f", bucket.faces, bucket.found, bucket.recall))
             }
-            print(String(format: "  %-9@  %6d %6d  %6.3f", "all", evaluation.faces, evaluation.found,
-                         Double(evaluation.found) / Double(max(1, evaluation.faces))))
+            print("  all      " + String(format: "  %6d %6d  %6.3f", evaluation.faces, evaluation.found,
+                                             Double(evaluation.found) / Double(max(1, evaluation.faces))))
             print(String(format: "  detections %d, unmatched %d (%.1f %%), precision %.3f", evaluation.detections,
                          evaluation.unmatchedDetections, evaluation.unmatchedShare * 100, evaluation.precision))
             print(String(format: "  speed: %.2f images/s (detection only, decoding excluded)", Double(evaluation.images) / max(detectSeconds, 1e-9)))
