@@ -47,7 +47,11 @@ public final class PostgresStore: FaceStore {
         self.displayURL = maskedURL(url)
         self.logger = logger
         self.thumbnailNaming = thumbnailNaming
-        let client = PostgresClient(configuration: config, backgroundLogger: logger)
+        // The pool's own logger only at error level: it warns about every query that races the
+        // start of run() below, which is harmless (the query waits) and alarming to read.
+        var backgroundLogger = logger
+        backgroundLogger.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: config, backgroundLogger: backgroundLogger)
         self.client = client
         self.runTask = Task { await client.run() }
     }
