@@ -17,7 +17,7 @@ struct BenchCommand: AsyncParsableCommand {
     var folder: String
 
     @Option(help: ArgumentHelp("Longer side for detection.", valueName: "px")) var side = 640
-    @Option(help: "Batch sizes to compare for embedding.") var batchSizes: [Int] = [1, 4, 8, 16]
+    @Option(parsing: .upToNextOption, help: "Batch sizes to compare for embedding.") var batchSizes: [Int] = [1, 4, 8, 16]
     @Option(help: "Repeat each measurement this many times and keep the best.") var repeats = 2
     @OptionGroup var modelOptions: ModelOptions
 

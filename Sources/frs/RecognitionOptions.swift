@@ -5,19 +5,20 @@ import FacePipeline
 /// How faces become persons; shared by cluster, recluster, recognize, run, automate and eval.
 struct RecognitionOptions: ParsableArguments {
     enum Method: String, ExpressibleByArgument, CaseIterable {
-        case `default`, rankOrder = "rank-order", chineseWhispers = "chinese-whispers", original, dbscan
+        case `default`, rankOrder = "rank-order", chineseWhispers = "chinese-whispers", original, umapDBSCAN = "umap-dbscan", dbscan
 
         var clusteringMethod: ClusteringMethod {
             switch self {
             case .default, .rankOrder: .default
             case .chineseWhispers: .cohortChineseWhispers(ChineseWhispersParameters())
             case .original: .originalSystem
+            case .umapDBSCAN: .umapDBSCAN(UMAPParameters(neighbors: 15, components: 10, minDist: 0.0), DBSCANParameters(eps: 0.08, minSamples: 3))
             case .dbscan: .dbscan(DBSCANParameters(eps: 0.35, minSamples: 3))
             }
         }
     }
 
-    @Option(help: ArgumentHelp("Clustering method: default (rank-order), chinese-whispers, original (UMAP + DBSCAN eps 0.35, min 3), dbscan (eps 0.35 cosine, min 3).", valueName: "method"))
+    @Option(help: ArgumentHelp("Clustering method: default (rank-order), chinese-whispers, original (the original system: UMAP 10-d + DBSCAN eps 0.35, min 3), umap-dbscan (UMAP 10-d + DBSCAN eps 0.08, tuned), dbscan (cosine eps 0.35, min 3).", valueName: "method"))
     var method: Method = .default
 
     @Option(help: "Smallest group of faces that becomes a new person; smaller groups wait until they grow.")
