@@ -1,7 +1,10 @@
 import FaceClustering
 import Foundation
 
-// ClusterBench: evaluation on the LFW embeddings file and scale benchmarks.
+// cluster-bench: evaluation on an embeddings file and scale benchmarks. Make the file once with
+//   frs eval verification --labels ../shared/data/lfw/labels.csv --save-embeddings lfw-embeddings.tsv
+// (the default path below); `scale` draws its synthetic faces around those embeddings, or around
+// random centres when the file is not there.
 //   ClusterBench lfw <file.tsv> [methods...]     quality table (labelled faces scored)
 //   ClusterBench tune <file.tsv>                  small grid around docs/clustering.md's values
 //   ClusterBench scale <n> [file.tsv]             default method on n synthetic faces: time, peak memory
@@ -10,10 +13,10 @@ import Foundation
 
 let args = CommandLine.arguments
 guard args.count >= 2 else {
-    print("usage: ClusterBench lfw|tune|scale|knn|match ...")
+    print("usage: cluster-bench lfw|tune|scale|knn|match ... (see the comment at the top of Sources/ClusterBench/main.swift)")
     exit(2)
 }
-let lfwDefault = "/work/dev/lfw-embeddings.tsv"
+let lfwDefault = "lfw-embeddings.tsv"
 switch args[1] {
 case "lfw": try Bench.lfw(path: args.count > 2 ? args[2] : lfwDefault, only: Array(args.dropFirst(3)))
 case "tune": try Bench.tune(path: args.count > 2 ? args[2] : lfwDefault)
