@@ -11,7 +11,8 @@ public struct PipelineCycle: Sendable {
         public var files = MediaIndexer.Summary()
         public var detection = DetectionRunner.Summary()
         public var embedded = 0
-        public var recognition = Recognizer.Summary()
+        /// Nil when the cycle had no new faces and left persons alone.
+        public var recognition: Recognizer.Summary?
         public var failedMedia = 0
         public var persons = 0
         public init() {}
@@ -32,8 +33,9 @@ public struct PipelineCycle: Sendable {
         self.logger = logger
     }
 
-    /// Runs one cycle over `folders`; `onEvent` sees each photo detection finishes.
-    public func run(folders: [String], dryRun: Bool, onDetected: @escaping @Sendable (DetectionRunner.Event) -> Void = { _ in },
+    /// Runs one cycle over `folders`; `onDetected` sees each photo detection finishes. Matching and
+    /// clustering run when the cycle found or embedded faces, or always with `recognizeAlways`.
+    public func run(folders: [String], dryRun: Bool, recognizeAlways: Bool = true, onDetected: @escaping @Sendable (DetectionRunner.Event) -> Void = { _ in },
                     progress: @escaping (String) -> Void = { _ in }) async throws -> Summary {
         var summary = Summary()
         let indexer = MediaIndexer(store: store, dryRun: dryRun, logger: Logger(label: "frs.add"))
@@ -63,7 +65,10 @@ public struct PipelineCycle: Sendable {
                 summary.embedded = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping,
                                                              stop: stop).run().faces
             }
-            if !stop.isStopped { summary.recognition = try await Recognizer(store: store, options: recognition).run() }
+            let newFaces = summary.detection.faces + summary.embedded > 0
+            if !stop.isStopped && (newFaces || recognizeAlways) {
+                summary.recognition = try await Recognizer(store: store, options: recognition).run()
+            }
         }
         summary.failedMedia = try await store.statusCounts().failed
         summary.persons = try await store.persons(includeHidden: true).count

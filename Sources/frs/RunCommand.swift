@@ -46,14 +46,20 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     static func table(_ s: PipelineCycle.Summary, dryRun: Bool) -> String {
-        let rows: [(String, String)] = [
+        var rows: [(String, String)] = [
             ("files", "\(s.files.added) new, \(s.files.changed) changed, \(s.files.unchanged) unchanged, \(s.files.duplicates) duplicates"),
             ("photos", "\(s.detection.done) \(dryRun ? "to process" : "processed"), \(s.detection.failed) failed now, \(s.failedMedia) failed in all"),
             ("faces", "\(s.detection.faces) found, \(s.embedded) embedded separately"),
-            ("assigned", "\(s.recognition.matched) matched to known persons, \(s.recognition.clustered) clustered"),
-            ("persons", "\(s.recognition.newPersons) new, \(s.recognition.grownPersons) grown, \(s.persons) in all"),
-            ("unassigned", "\(s.recognition.unassigned) faces (waiting for more faces of the same person)"),
         ]
+        if let r = s.recognition {
+            rows += [
+                ("assigned", "\(r.matched) matched to known persons, \(r.clustered) clustered"),
+                ("persons", "\(r.newPersons) new, \(r.grownPersons) grown, \(s.persons) in all"),
+                ("unassigned", "\(r.unassigned) faces (waiting for more faces of the same person)"),
+            ]
+        } else {
+            rows.append(("persons", "\(s.persons) in all; no new faces, so persons were left as they were"))
+        }
         let width = rows.map(\.0.count).max() ?? 0
         return (dryRun ? "dry run: nothing was written\n" : "") + rows.map { "\($0.0.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.1)" }.joined(separator: "\n")
     }
@@ -102,13 +108,19 @@ struct AutomateCommand: AsyncParsableCommand {
         while !stop.isStopped {
             number += 1
             let started = Date()
-            let summary = try await cycle.run(folders: folders, dryRun: dryRun.dryRun)
-            logger.info("cycle done", metadata: [
+            // After the first cycle, persons are only looked at again when new faces arrived.
+            let summary = try await cycle.run(folders: folders, dryRun: dryRun.dryRun, recognizeAlways: number == 1)
+            var metadata: Logger.Metadata = [
                 "cycle": "\(number)", "new_files": "\(summary.files.added + summary.files.changed)", "photos": "\(summary.detection.done)",
-                "faces": "\(summary.detection.faces)", "matched": "\(summary.recognition.matched)", "clustered": "\(summary.recognition.clustered)",
-                "new_persons": "\(summary.recognition.newPersons)", "unassigned": "\(summary.recognition.unassigned)",
-                "seconds": "\(Int(Date().timeIntervalSince(started)))",
-            ])
+                "faces": "\(summary.detection.faces)", "seconds": "\(Int(Date().timeIntervalSince(started)))",
+            ]
+            if let r = summary.recognition {
+                metadata["matched"] = "\(r.matched)"
+                metadata["clustered"] = "\(r.clustered)"
+                metadata["new_persons"] = "\(r.newPersons)"
+                metadata["unassigned"] = "\(r.unassigned)"
+            }
+            logger.info("cycle done", metadata: metadata)
             if dryRun.dryRun { print(RunCommand.table(summary, dryRun: true)); return }
             let next = started.addingTimeInterval(interval)
             while !stop.isStopped && Date() < next { try await Task.sleep(for: .milliseconds(250)) }

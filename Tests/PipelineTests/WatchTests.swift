@@ -37,4 +37,28 @@ struct WatchTests {
         let file = try String(contentsOf: library.dataDirectory.appendingPathComponent("logs/watch.log"), encoding: .utf8)
         #expect(file.contains("watching") && file.contains("cycle done"))
     }
+
+    @Test("automate repeats the whole pipeline, each cycle doing only new work")
+    func automateCycles() async throws {
+        let library = try await Library.make(.sqlite, photos: ["GroupM.jpg", "Jenny.jpg"])
+        defer { Task { await library.destroy() } }
+        let log = library.root.appendingPathComponent("automate.log")
+        let automate = try FRS.process(["--automate", "--every", "1s", library.photos.path] + library.arguments, output: log)
+        try automate.run()
+        defer { if automate.isRunning { kill(automate.processIdentifier, SIGKILL) } }
+        var cycles = 0
+        for _ in 0..<600 where cycles < 3 {
+            usleep(100_000)
+            cycles = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").components(separatedBy: "cycle done").count - 1
+        }
+        kill(automate.processIdentifier, SIGTERM)
+        automate.waitUntilExit()
+        #expect(automate.terminationStatus == 0)
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(cycles >= 3, "\(text)")
+        let lines = text.split(separator: "\n").filter { $0.contains("cycle done") }
+        #expect(lines.first?.contains("photos=2") == true, "the first cycle processes both photos: \(lines)")
+        #expect(lines.dropFirst().allSatisfy { $0.contains("photos=0") && !$0.contains("clustered=") }, "later cycles have nothing new: \(lines)")
+        #expect(try await library.statusCounts() == StatusCounts(done: 2))
+    }
 }
