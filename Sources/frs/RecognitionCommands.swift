@@ -19,8 +19,10 @@ struct EmbedCommand: AsyncParsableCommand {
         defer { Task { try? await store.close() } }
         if dryRun.dryRun {
             var count = 0, last: Int64 = 0
-            while let tail = try await store.facesWithoutEmbedding(afterFaceId: last, limit: 5000).last {
-                count += try await store.facesWithoutEmbedding(afterFaceId: last, limit: 5000).count
+            while true {
+                let page = try await store.facesWithoutEmbedding(afterFaceId: last, limit: 5000)
+                guard let tail = page.last else { break }
+                count += page.count
                 last = tail.faceId
             }
             return print("dry run: \(count) face\(count == 1 ? "" : "s") would be embedded")
