@@ -85,12 +85,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "FaceVisionTests", dependencies: ["FaceVision"]),
-        .testTarget(name: "FrsCLITests", dependencies: ["frs"]),
+        .target(name: "FRSTestSupport", path: "Tests/FRSTestSupport"),
+        .testTarget(name: "FaceVisionTests", dependencies: ["FaceVision", "FRSTestSupport"]),
+        .testTarget(name: "FrsCLITests", dependencies: ["frs", "FRSTestSupport"]),
         .testTarget(name: "FaceClusteringTests", dependencies: ["FaceClustering"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["frs", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["frs", "FRSTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "FaceWebTests",
@@ -100,6 +101,7 @@ let package = Package(
                 "FaceStore",
                 "FaceVision",
                 "frs",
+                "FRSTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

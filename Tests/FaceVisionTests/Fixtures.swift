@@ -1,3 +1,4 @@
+import FRSTestSupport
 import FaceVision
 import Foundation
 import Testing
@@ -5,15 +6,7 @@ import Testing
 /// Paths and shared, lazily loaded models for the tests.
 enum Fixtures {
     /// `../shared/data` beside the repository (or $FRS_SHARED_DATA).
-    static let sharedData: URL = {
-        if let path = ProcessInfo.processInfo.environment["FRS_SHARED_DATA"], !path.isEmpty {
-            return URL(fileURLWithPath: path, isDirectory: true)
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data", isDirectory: true)
-    }()
-
-    static var seed: URL { sharedData.appendingPathComponent("seed", isDirectory: true) }
+    static var seed: URL { SharedData.seed }
 
     static func seedPhoto(_ name: String) throws -> URL {
         let url = seed.appendingPathComponent(name)

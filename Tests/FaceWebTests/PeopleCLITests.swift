@@ -1,3 +1,4 @@
+import FRSTestSupport
 import FacePipeline
 import FaceStore
 import Foundation

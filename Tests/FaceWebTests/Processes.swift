@@ -1,52 +1,5 @@
+import FRSTestSupport
 import Foundation
-
-/// Runs the built `frs` executable (and curl) the way a person would.
-enum FRSBinary {
-    static let url: URL = {
-        // The test bundle sits in the same build folder as the executable.
-        var directory = Bundle.main.bundleURL
-        while !directory.path.isEmpty, directory.path != "/" {
-            let candidate = directory.appendingPathComponent("frs")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                return candidate
-            }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: "frs")
-    }()
-
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-        try ProcessResult.run(url, arguments, environment: environment)
-    }
-}
-
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var stdoutData: Data
-
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes while the process runs so that neither fills up.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
-    }
-}
 
 /// A long-running child process (frs serve, chromedriver) whose output is watched for a line.
 final class ChildProcess: @unchecked Sendable {

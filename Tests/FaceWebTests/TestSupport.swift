@@ -1,3 +1,4 @@
+import FRSTestSupport
 import FacePipeline
 import FaceVision
 import Foundation
@@ -18,14 +19,7 @@ struct TestFailure: Error, CustomStringConvertible {
 }
 
 enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let seed: URL = {
-        if let path = ProcessInfo.processInfo.environment["FRS_SHARED_DATA"], !path.isEmpty {
-            return URL(fileURLWithPath: path).appendingPathComponent("seed")
-        }
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data/seed")
-    }()
+    static var seed: URL { SharedData.seed }
 
     static func temporaryDirectory(_ prefix: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")

@@ -1,56 +1,9 @@
+import FRSTestSupport
 import Foundation
 import Testing
 
-/// Runs the built `frs` executable the way a person would.
-enum FRSBinary {
-    static let url: URL = {
-        // The test bundle sits in the same build folder as the executable.
-        var directory = Bundle.main.bundleURL
-        while !directory.path.isEmpty, directory.path != "/" {
-            let candidate = directory.appendingPathComponent("frs")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                return candidate
-            }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: "frs")
-    }()
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes while the process runs so that neither fills up.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
-    }
-}
-
 enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let seed: URL = {
-        if let path = ProcessInfo.processInfo.environment["FRS_SHARED_DATA"], !path.isEmpty {
-            return URL(fileURLWithPath: path).appendingPathComponent("seed")
-        }
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data/seed")
-    }()
+    static var seed: URL { SharedData.seed }
 }
 
 @Suite("frs command line", .serialized)

@@ -1,3 +1,4 @@
+import FRSTestSupport
 import FaceStore
 import Foundation
 import Testing
@@ -13,7 +14,7 @@ struct CrashAndConcurrencyTests {
         var generator = SystemRandomNumberGenerator()
         var kills = 0
         for round in 0..<6 {
-            let process = try FRS.process(["detect"] + library.arguments, output: library.root.appendingPathComponent("round\(round).log"))
+            let process = try FRSBinary.process(["detect"] + library.arguments, output: library.root.appendingPathComponent("round\(round).log"))
             try process.run()
             // Kill somewhere between start-up and a few photos in. A blocking sleep on purpose: a
             // task sleep may resume late when other tests keep the cooperative threads busy.
@@ -55,7 +56,7 @@ struct CrashAndConcurrencyTests {
         #expect(try library.frs(["add", library.photos.path]).status == 0)
 
         let workers = try (0..<4).map { i in
-            try FRS.process(["detect", "--workers", "1"] + library.arguments, output: library.root.appendingPathComponent("worker\(i).log"))
+            try FRSBinary.process(["detect", "--workers", "1"] + library.arguments, output: library.root.appendingPathComponent("worker\(i).log"))
         }
         for worker in workers { try worker.run() }
         for worker in workers { worker.waitUntilExit() }

@@ -1,3 +1,4 @@
+import FRSTestSupport
 import FaceClustering
 import FaceStore
 import Foundation
@@ -5,7 +6,7 @@ import Testing
 
 /// LFW photos of a few people, for recognition tests: `people` identities with `photos` photos each.
 enum LFWSample {
-    static let root = Library.seed.deletingLastPathComponent().appendingPathComponent("lfw")
+    static var root: URL { SharedData.lfw }
 
     static func photos(people: Int, photos: Int) throws -> [(path: String, identity: String)] {
         let text = try String(contentsOf: root.appendingPathComponent("labels.csv"), encoding: .utf8)

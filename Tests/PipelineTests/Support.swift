@@ -1,3 +1,4 @@
+import FRSTestSupport
 import FaceStore
 import FaceVision
 import Foundation
@@ -26,13 +27,7 @@ struct Library {
     var photos: URL { root.appendingPathComponent("photos") }
     var thumbnails: URL { dataDirectory.appendingPathComponent("thumbnails") }
 
-    static let seed: URL = {
-        if let path = ProcessInfo.processInfo.environment["FRS_SHARED_DATA"], !path.isEmpty {
-            return URL(fileURLWithPath: path).appendingPathComponent("seed")
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/data/seed")
-    }()
+    static var seed: URL { SharedData.seed }
 
     static func make(_ backend: StoreBackend, photos names: [String]) async throws -> Library {
         let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
@@ -70,8 +65,8 @@ struct Library {
     /// Arguments that point a `frs` command at this library.
     var arguments: [String] { ["--database", database, "--data-dir", dataDirectory.path, "--config", root.appendingPathComponent("none.conf").path] }
 
-    func frs(_ command: [String], _ extra: [String] = []) throws -> FRS.Result {
-        try FRS.run(command + arguments + extra)
+    func frs(_ command: [String], _ extra: [String] = []) throws -> ProcessResult {
+        try FRSBinary.run(command + arguments + extra)
     }
 
     func openStore() async throws -> any FaceStore { try await openFaceStore(database) }
@@ -138,60 +133,5 @@ enum Expected {
                 #expect(abs(a.x1 - b.x1) < 0.01 && abs(a.y2 - b.y2) < 0.01, "\(name): \(a) vs \(b)", sourceLocation: sourceLocation)
             }
         }
-    }
-}
-
-/// The built `frs` executable.
-enum FRS {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static let url: URL = {
-        var directory = Bundle.main.bundleURL
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("frs")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: "frs")
-    }()
-
-    static func process(_ arguments: [String], output: URL? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        if let output {
-            FileManager.default.createFile(atPath: output.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: output)
-            process.standardOutput = handle
-            process.standardError = handle
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-        }
-        return process
-    }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("frs-run-\(UUID().uuidString)")
-        let errLog = log.appendingPathExtension("err")
-        defer { try? FileManager.default.removeItem(at: log); try? FileManager.default.removeItem(at: errLog) }
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        FileManager.default.createFile(atPath: errLog.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = try FileHandle(forWritingTo: errLog)
-        try process.run()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: (try? String(contentsOf: log, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: errLog, encoding: .utf8)) ?? "")
     }
 }

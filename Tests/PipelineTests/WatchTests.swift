@@ -1,3 +1,4 @@
+import FRSTestSupport
 import FaceStore
 import Foundation
 import Testing
@@ -11,7 +12,7 @@ struct WatchTests {
         #expect(try library.frs(["add", library.photos.path]).status == 0)
 
         let log = library.root.appendingPathComponent("watch.log")
-        let watch = try FRS.process(["--watch", "--interval", "1"] + library.arguments, output: log)
+        let watch = try FRSBinary.process(["--watch", "--interval", "1"] + library.arguments, output: log)
         try watch.run()
         defer { if watch.isRunning { kill(watch.processIdentifier, SIGKILL) } }
 
@@ -43,7 +44,7 @@ struct WatchTests {
         let library = try await Library.make(.sqlite, photos: ["GroupM.jpg", "Jenny.jpg"])
         defer { Task { await library.destroy() } }
         let log = library.root.appendingPathComponent("automate.log")
-        let automate = try FRS.process(["--automate", "--every", "1s", library.photos.path] + library.arguments, output: log)
+        let automate = try FRSBinary.process(["--automate", "--every", "1s", library.photos.path] + library.arguments, output: log)
         try automate.run()
         defer { if automate.isRunning { kill(automate.processIdentifier, SIGKILL) } }
         var cycles = 0

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Helpers shared by the test targets that run the built `frs` executable the way a person would.
+public enum FRSBinary {
+    /// The `frs` executable of this build: the test bundle sits in the same build folder.
+    public static let url: URL = {
+        var directory = Bundle.main.bundleURL
+        while !directory.path.isEmpty, directory.path != "/" {
+            let candidate = directory.appendingPathComponent("frs")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                return candidate
+            }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: "frs")
+    }()
+
+    /// Runs frs to the end and returns its status and output.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+        try ProcessResult.run(url, arguments, environment: environment)
+    }
+
+    /// A frs process, not started yet, writing standard output and error to `output` (or nowhere).
+    public static func process(_ arguments: [String], output: URL? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        if let output {
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: output)
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
+        return process
+    }
+}
+
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var stdoutData: Data
+
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes while the process runs so that neither fills up.
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
+    }
+}
+
+/// The evaluation data: `../shared/data` beside the repository, or `$FRS_SHARED_DATA`.
+public enum SharedData {
+    public static let root: URL = {
+        if let path = ProcessInfo.processInfo.environment["FRS_SHARED_DATA"], !path.isEmpty {
+            return URL(fileURLWithPath: path, isDirectory: true)
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data", isDirectory: true)
+    }()
+
+    public static var seed: URL { root.appendingPathComponent("seed", isDirectory: true) }
+    public static var lfw: URL { root.appendingPathComponent("lfw", isDirectory: true) }
+    public static var wider: URL { root.appendingPathComponent("wider", isDirectory: true) }
+}
