@@ -197,6 +197,8 @@ public struct Recognizer: Sendable {
             moves += members.map { ($0, person) }
             summary.clustered += members.count
         }
+        let placedCount = toKnown.count + newClusters.values.reduce(0) { $0 + $1.count }
+        summary.unassigned = faces.filter { $0.personId == nil }.count - placedCount
         // Faces freed by a full recluster that landed nowhere are unassigned now.
         let placed = Set(moves.map(\.0) + toKnown.map(\.0))
         let freed = previousOwners.keys.filter { !placed.contains($0) }.sorted()
@@ -233,7 +235,6 @@ public struct Recognizer: Sendable {
             }
         }
         summary.grownPersons = max(0, touched.count - summary.newPersons)
-        summary.unassigned = try await store.embeddings(model: FaceNet.modelTag).filter { $0.personId == nil }.count
         logger.info("recognition done", metadata: [
             "matched": "\(summary.matched)", "clustered": "\(summary.clustered)", "new_persons": "\(summary.newPersons)",
             "grown_persons": "\(summary.grownPersons)", "unassigned": "\(summary.unassigned)",

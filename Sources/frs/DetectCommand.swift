@@ -20,9 +20,7 @@ struct DetectCommand: AsyncParsableCommand {
     @OptionGroup var dryRun: DryRunOption
 
     func run() async throws {
-        var settings = try library.settings()
-        try detection.apply(to: &settings)
-        library.bootstrapLogging(settings)
+        let settings = try library.detectionSettings(detection)
         guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else {
             print("dry run: the database does not exist yet; nothing to detect")
             return

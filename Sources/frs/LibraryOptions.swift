@@ -31,6 +31,15 @@ struct LibraryOptions: ParsableArguments {
         return settings
     }
 
+    /// The settings with the detection flags applied, and logging set up: the start of every
+    /// command that detects.
+    func detectionSettings(_ detection: PipelineDetectionOptions, logFile: String? = nil) throws -> Settings {
+        var settings = try settings()
+        try detection.apply(to: &settings)
+        bootstrapLogging(settings, logFile: logFile)
+        return settings
+    }
+
     /// Sets up logging; `logFile` adds the rotating file in the data directory (watch, automate).
     func bootstrapLogging(_ settings: Settings, logFile: String? = nil) {
         let level = Logger.Level(rawValue: settings.logLevel) ?? .info

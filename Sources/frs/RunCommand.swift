@@ -21,9 +21,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var dryRun: DryRunOption
 
     func run() async throws {
-        var settings = try library.settings()
-        try detection.apply(to: &settings)
-        library.bootstrapLogging(settings)
+        let settings = try library.detectionSettings(detection)
         guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else {
             return print("dry run: the database does not exist yet; everything under \(paths.joined(separator: ", ")) would be processed")
         }
@@ -93,9 +91,7 @@ struct AutomateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var settings = try library.settings()
-        try detection.apply(to: &settings)
-        library.bootstrapLogging(settings, logFile: "automate.log")
+        let settings = try library.detectionSettings(detection, logFile: "automate.log")
         let logger = Logger(label: "frs.automate")
         guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else { return print("dry run: no library yet") }
         defer { Task { try? await store.close() } }
