@@ -11,22 +11,34 @@ struct CrashAndConcurrencyTests {
         defer { Task { await library.destroy() } }
         #expect(try library.frs(["add", library.photos.path]).status == 0)
 
+        // Kill points are chosen by progress, not by the clock, so that a fast machine cannot finish
+        // the whole library between two kills: even rounds die during start-up or the first photo,
+        // odd rounds after one to three more photos are done (the kill may land mid-commit).
         var generator = SystemRandomNumberGenerator()
         var kills = 0
+        let observer = try await library.openStore()
         for round in 0..<6 {
+            let doneBefore = try await observer.statusCounts().done
             let process = try FRSBinary.process(["detect"] + library.arguments, output: library.root.appendingPathComponent("round\(round).log"))
             try process.run()
-            // Kill somewhere between start-up and a few photos in. A blocking sleep on purpose: a
-            // task sleep may resume late when other tests keep the cooperative threads busy.
-            usleep(UInt32.random(in: 300_000...2_500_000, using: &generator))
+            if round.isMultiple(of: 2) {
+                // A blocking sleep on purpose: a task sleep may resume late when other tests keep the
+                // cooperative threads busy.
+                usleep(UInt32.random(in: 100_000...1_500_000, using: &generator))
+            } else {
+                let target = doneBefore + Int.random(in: 1...3, using: &generator)
+                while process.isRunning, try await observer.statusCounts().done < target { usleep(20_000) }
+                usleep(UInt32.random(in: 0...150_000, using: &generator))
+            }
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1
             }
             process.waitUntilExit()
         }
+        try await observer.close()
         let firstLog = (try? String(contentsOf: library.root.appendingPathComponent("round0.log"), encoding: .utf8)) ?? ""
-        #expect(kills >= 3, "the test must actually kill runs (\(kills) kills); first run said: \(firstLog)")
+        #expect(kills >= 4, "the test must actually kill runs (\(kills) kills); first run said: \(firstLog)")
 
         let final = try library.frs(["detect"])
         #expect(final.status == 0, "\(final.stderr)")
