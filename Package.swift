@@ -2,7 +2,7 @@
 import PackageDescription
 
 // OpenCV 4.6 from Debian's libopencv-dev. Only CVBridge sees its headers.
-let openCVLibraries = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_dnn"]
+let openCVLibraries = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_videoio", "opencv_dnn"]
 
 // The clustering hot loops use SIMD types; without a baseline above SSE2 the compiler splits them
 // into 128-bit operations and loses FMA. Haswell (AVX2 + FMA, 2013) is the oldest x86 server CPU

@@ -4,6 +4,7 @@
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +20,11 @@ struct cvb_image {
 
 struct cvb_net {
     cv::dnn::Net net;
+};
+
+struct cvb_video {
+    cv::VideoCapture capture;
+    int64_t next = 0;  // the frame that read() returns next
 };
 
 namespace {
@@ -102,6 +108,61 @@ cvb_image *cvb_image_decode(const uint8_t *bytes, size_t length, char *err, size
             return nullptr;
         }
         return wrap(toBGR(decoded));
+    });
+}
+
+cvb_video *cvb_video_open(const char *path, char *err, size_t errlen) {
+    return guarded(err, errlen, [&]() -> cvb_video * {
+        // FFmpeg's own log lines ("moov atom not found") would go to stderr; the reason comes back to
+        // the caller as an error instead. 0 = AV_LOG_PANIC. Read once, at FFmpeg's first use.
+        setenv("OPENCV_FFMPEG_LOGLEVEL", "0", 0);
+        auto video = new cvb_video;
+        // FFmpeg only: the other back-ends either cannot read files or guess by extension.
+        if (!video->capture.open(path, cv::CAP_FFMPEG)) {
+            delete video;
+            writeError(err, errlen, "not a readable video (unknown format, corrupt data, or a codec FFmpeg lacks)");
+            return nullptr;
+        }
+        return video;
+    });
+}
+
+void cvb_video_free(cvb_video *video) { delete video; }
+
+void cvb_video_info(const cvb_video *video, int64_t *frames, double *fps, int *width, int *height) {
+    auto &capture = const_cast<cv::VideoCapture &>(video->capture);
+    double count = capture.get(cv::CAP_PROP_FRAME_COUNT);
+    double rate = capture.get(cv::CAP_PROP_FPS);
+    *frames = std::isfinite(count) && count > 0 ? static_cast<int64_t>(count) : 0;
+    *fps = std::isfinite(rate) && rate > 0 ? rate : 0;
+    *width = static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH));
+    *height = static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT));
+}
+
+cvb_image *cvb_video_frame(cvb_video *video, int64_t index, char *err, size_t errlen) {
+    return guarded(err, errlen, [&]() -> cvb_image * {
+        // grab() without retrieve() skips a frame's colour conversion; a seek costs a decode from
+        // the previous key frame, so short hops forward are cheaper by grabbing.
+        const int64_t maxGrab = 120;
+        if (index < video->next || index - video->next > maxGrab) {
+            video->capture.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(index));
+            video->next = index;
+        }
+        while (video->next < index) {
+            if (!video->capture.grab()) {
+                writeError(err, errlen, "no frame " + std::to_string(index) + ": the video ends at frame " + std::to_string(video->next));
+                return nullptr;
+            }
+            video->next += 1;
+        }
+        cv::Mat frame;
+        if (!video->capture.read(frame) || frame.empty()) {
+            writeError(err, errlen, "no frame " + std::to_string(index) + " (past the end, or the data is corrupt)");
+            return nullptr;
+        }
+        video->next = index + 1;
+        // A copy of our own: a capture may hand out frames that share its decoding buffers.
+        return wrap(toBGR(frame).clone());
     });
 }
 

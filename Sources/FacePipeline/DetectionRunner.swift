@@ -47,6 +47,8 @@ public final class DetectionRunner: Sendable {
     let options: Options
     let thumbnails: ThumbnailFiles
     let detectors: [RetinaFace]
+    /// One per worker.
+    let readers: [MediaReader]
     /// One per worker when `options.embed`, else empty.
     let embedders: [FaceNet]
     let owner: String
@@ -63,6 +65,7 @@ public final class DetectionRunner: Sendable {
         let model = try models.ensure(.retinaFace, progress: progress)
         // One detector per worker: a network runs one forward pass at a time.
         detectors = try (0..<max(1, options.workers)).map { _ in try RetinaFace(modelURL: model, options: options.detector) }
+        readers = detectors.map { _ in MediaReader() }
         if options.embed {
             let facenet = try models.ensure(.faceNet, progress: progress)
             embedders = try detectors.map { _ in try FaceNet(modelURL: facenet) }
@@ -104,7 +107,7 @@ public final class DetectionRunner: Sendable {
                     while !self.stop.isStopped {
                         guard let item = try await self.store.claim(owner: workerOwner, limit: 1, leaseSeconds: self.options.leaseSeconds).first
                         else { return }
-                        let event = try await self.process(item, owner: workerOwner, detector: detector,
+                        let event = try await self.process(item, owner: workerOwner, detector: detector, reader: self.readers[index],
                                                            embedder: self.embedders.isEmpty ? nil : self.embedders[index])
                         summary.value.withLock { s in
                             switch event {
@@ -132,14 +135,15 @@ public final class DetectionRunner: Sendable {
         var embeddings: [FaceEmbedding]?
     }
 
-    func process(_ item: WorkItem, owner: String, detector: RetinaFace, embedder: FaceNet?) async throws -> Event {
+    func process(_ item: WorkItem, owner: String, detector: RetinaFace, reader: MediaReader, embedder: FaceNet?) async throws -> Event {
         let path = options.pathMapping.localPath(for: item.path)
-        let metadata: Logger.Metadata = ["item": "\(item.id)", "media": "\(item.mediaFileId)", "path": "\(path)"]
+        var metadata: Logger.Metadata = ["item": "\(item.id)", "media": "\(item.mediaFileId)", "path": "\(path)"]
+        if let frame = item.frameNumber { metadata["frame"] = "\(frame)" }
         let rendered: Rendered
         do {
             let side = options.thumbnailSize
             rendered = try await offloaded {
-                let image = try Image(contentsOf: URL(fileURLWithPath: path))
+                let image = try Self.image(of: item, at: path, reader: reader)
                 let faces = try detector.detect(in: image)
                 // Rendered before the commit so that afterwards only file writes remain.
                 return Rendered(faces: faces, thumbnails: try faces.map { try Thumbnail.jpeg(of: $0, in: image, side: side) },
@@ -181,6 +185,17 @@ public final class DetectionRunner: Sendable {
         }
         logger.debug("media done", metadata: metadata.merging(["faces": "\(ids.count)"]) { $1 })
         return .done(item: item.id, path: path, faces: ids.count)
+    }
+
+    /// The item's picture. A video that could not be read when it was added has a single item
+    /// without a frame: it fails with the reason it is unreadable, or, when it has become readable
+    /// since, with what to do (`frs add` then queues its frames; `watch` and `run` do that themselves).
+    static func image(of item: WorkItem, at path: String, reader: MediaReader) throws -> Image {
+        if item.kind == .video, item.frameNumber == nil {
+            _ = try Video(contentsOf: URL(fileURLWithPath: path))
+            throw VisionError.unreadableImage(path: path, reason: "the video was unreadable when it was added; add it again (frs add) to queue its frames")
+        }
+        return try reader.image(path: path, frame: item.frameNumber)
     }
 
     /// A short reason for the item's error column.

@@ -35,14 +35,15 @@ public struct EmbeddingRunner: Sendable {
             let page = try await store.facesWithoutEmbedding(afterFaceId: last, limit: 512)
             guard let tail = page.last else { break }
             last = tail.faceId
-            // One decode per photo; pages are by face id, so a photo's faces sit together.
-            for (path, faces) in Dictionary(grouping: page, by: \.mediaPath).sorted(by: { $0.value[0].faceId < $1.value[0].faceId }) {
+            // One decode per photo or video frame; pages are by face id, so its faces sit together.
+            for faces in Dictionary(grouping: page, by: \.mediaItemId).values.sorted(by: { $0[0].faceId < $1[0].faceId }) {
                 let located = faces.compactMap { face in face.box.map { (face.faceId, $0) } }
-                let local = pathMapping.localPath(for: path)
+                let local = pathMapping.localPath(for: faces[0].mediaPath)
+                let frame = faces[0].frameNumber
                 let facenet = self.facenet
                 do {
                     let vectors = try await offloaded { () -> [FaceEmbedding] in
-                        let image = try Image(contentsOf: URL(fileURLWithPath: local))
+                        let image = try Image.read(URL(fileURLWithPath: local), frame: frame)
                         let boxes = located.map { DetectedFace(box: Rect(x1: Float($0.1.x1), y1: Float($0.1.y1), x2: Float($0.1.x2), y2: Float($0.1.y2)), score: 1, landmarks: []) }
                         return try facenet.embed(boxes, in: image)
                     }

@@ -4,7 +4,9 @@ import FaceVision
 import Foundation
 import Logging
 
-/// `frs add`: records image files in the library so that workers detect their faces.
+/// `frs add`: records photo and video files in the library so that workers detect their faces.
+/// A photo becomes one work item; a video one item per sampled frame (one every `videoInterval`
+/// seconds), so that workers share a long video and a killed run resumes at the frame it was on.
 public struct MediaIndexer: Sendable {
     public enum Outcome: Sendable, Equatable {
         case added
@@ -25,17 +27,21 @@ public struct MediaIndexer: Sendable {
 
     let store: any FaceStore
     let dryRun: Bool
+    let videoInterval: Double
     let logger: Logger
 
-    public init(store: any FaceStore, dryRun: Bool = false, logger: Logger = Logger(label: "frs.add")) {
+    public init(store: any FaceStore, dryRun: Bool = false, videoInterval: Double = 1, logger: Logger = Logger(label: "frs.add")) {
         self.store = store
         self.dryRun = dryRun
+        self.videoInterval = videoInterval
         self.logger = logger
     }
 
-    /// Image files under each path (files are taken as given when their extension is an image's).
-    /// Paths that do not exist are reported through `problems`.
-    public static func imageFiles(in paths: [String], problems: (String) -> Void) -> [URL] {
+    static func isMedia(_ url: URL) -> Bool { ImageFiles.isImage(url) || VideoFiles.isVideo(url) }
+
+    /// Photo and video files under each path (files are taken as given when their extension is a
+    /// photo's or a video's). Paths that do not exist are reported through `problems`.
+    public static func mediaFiles(in paths: [String], problems: (String) -> Void) -> [URL] {
         var files: [URL] = []
         for path in paths {
             let url = URL(fileURLWithPath: path).standardizedFileURL
@@ -46,13 +52,13 @@ public struct MediaIndexer: Sendable {
                         problems("\(url.path): cannot list this folder")
                         continue
                     }
-                    files += enumerator.compactMap { $0 as? URL }.filter(ImageFiles.isImage).map(\.standardizedFileURL)
-                } else if ImageFiles.isImage(url) {
+                    files += enumerator.compactMap { $0 as? URL }.filter(isMedia).map(\.standardizedFileURL)
+                } else if isMedia(url) {
                     files.append(url)
                 } else {
-                    problems("\(url.path): not an image file (\(ImageFiles.extensions.sorted().joined(separator: ", ")))")
+                    problems("\(url.path): not a photo or video file (\(ImageFiles.extensions.union(VideoFiles.extensions).sorted().joined(separator: ", ")))")
                 }
-            } else if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil, ImageFiles.isImage(url) {
+            } else if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil, isMedia(url) {
                 files.append(url)  // a dangling link given by name: recorded, then failed with its reason
             } else {
                 problems("\(url.path): no such file or folder")
@@ -66,13 +72,13 @@ public struct MediaIndexer: Sendable {
         let path = url.path
         let info: MediaFileInfo
         do {
-            info = try Self.describe(url)
+            info = try describe(url)
         } catch {
             let reason = Self.reason(error, path: path)
-            // An unreadable file still gets a row (empty hash) so that `detect` reports it as failed.
+            // An unreadable file still gets a row (empty hash, one item) so that `detect` reports it as failed.
             if !dryRun, try await store.mediaFile(path: path) == nil {
                 _ = try await store.addMedia(MediaFileInfo(path: path, size: 0, mtime: Date(timeIntervalSince1970: 0),
-                                                           contentHash: "", kind: .image))
+                                                           contentHash: "", kind: VideoFiles.isVideo(url) ? .video : .image))
             }
             logger.warning("cannot read file", metadata: ["path": "\(path)", "reason": "\(reason)"])
             return .unreadable(reason)
@@ -97,11 +103,16 @@ public struct MediaIndexer: Sendable {
         }
     }
 
-    /// Size, modification time and SHA-256 of a file.
-    static func describe(_ url: URL) throws -> MediaFileInfo {
+    /// Size, modification time and SHA-256 of a file; for a video also its size and sampled frames.
+    func describe(_ url: URL) throws -> MediaFileInfo {
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         if attributes[.type] as? FileAttributeType == .typeDirectory {
-            throw VisionError.unreadableImage(path: url.path, reason: "is a directory, not an image")
+            throw VisionError.unreadableImage(path: url.path, reason: "is a directory, not a photo or video")
+        }
+        var video: (width: Int, height: Int, frames: [Int])?
+        if VideoFiles.isVideo(url) {
+            let opened = try Video(contentsOf: url)
+            video = (opened.width, opened.height, opened.sampledFrames(every: videoInterval))
         }
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
@@ -113,7 +124,8 @@ public struct MediaIndexer: Sendable {
         }
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let mtime = (attributes[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
-        return MediaFileInfo(path: url.path, size: size, mtime: mtime, contentHash: hash, kind: .image)
+        return MediaFileInfo(path: url.path, size: size, mtime: mtime, contentHash: hash, kind: video == nil ? .image : .video,
+                             width: video?.width, height: video?.height, frames: video?.frames)
     }
 
     static func reason(_ error: Error, path: String) -> String {

@@ -38,8 +38,8 @@ public struct PipelineCycle: Sendable {
     public func run(folders: [String], dryRun: Bool, recognizeAlways: Bool = true, onDetected: @escaping @Sendable (DetectionRunner.Event) -> Void = { _ in },
                     progress: @escaping (String) -> Void = { _ in }) async throws -> Summary {
         var summary = Summary()
-        let indexer = MediaIndexer(store: store, dryRun: dryRun, logger: Logger(label: "frs.add"))
-        for file in MediaIndexer.imageFiles(in: folders, problems: { logger.warning("\($0)") }) where !stop.isStopped {
+        let indexer = MediaIndexer(store: store, dryRun: dryRun, videoInterval: settings.videoInterval, logger: Logger(label: "frs.add"))
+        for file in MediaIndexer.mediaFiles(in: folders, problems: { logger.warning("\($0)") }) where !stop.isStopped {
             switch try await indexer.add(file) {
             case .added: summary.files.added += 1
             case .changed: summary.files.changed += 1

@@ -22,6 +22,7 @@ public struct Settings: Sendable {
         case pathMap = "path_map"
         case logLevel = "log_level"
         case watchInterval = "watch_interval"
+        case videoInterval = "video_interval"
 
         /// The environment variable that overrides this key.
         public var environmentName: String {
@@ -63,6 +64,7 @@ public struct Settings: Sendable {
         let defaults: [Key: String] = [
             .threshold: "0.9", .maxSide: "1024", .smallFaces: "false", .thumbnailSize: "160",
             .workers: "1", .leaseSeconds: "600", .logLevel: "info", .watchInterval: "30",
+            .videoInterval: "1",
         ]
         for (key, text) in defaults { values[key] = Value(text: text, source: .defaults) }
         if FileManager.default.fileExists(atPath: configFile.path) {
@@ -105,7 +107,7 @@ public struct Settings: Sendable {
         case .maxSide: guard let v = Int(text), v >= 32 else { throw fail("a whole number of pixels, at least 32") }
         case .thumbnailSize: guard let v = Int(text), (16...1024).contains(v) else { throw fail("a size between 16 and 1024 pixels") }
         case .workers: guard let v = Int(text), (1...64).contains(v) else { throw fail("between 1 and 64 workers") }
-        case .leaseSeconds, .watchInterval: guard let v = Double(text), v > 0 else { throw fail("a positive number of seconds") }
+        case .leaseSeconds, .watchInterval, .videoInterval: guard let v = Double(text), v > 0 else { throw fail("a positive number of seconds") }
         case .smallFaces: guard Self.bool(text) != nil else { throw fail("true or false") }
         case .logLevel: guard LogLevelName(rawValue: text.lowercased()) != nil else { throw fail("one of trace, debug, info, notice, warning, error") }
         case .pathMap: _ = try PathMapping(parsing: text)
@@ -149,6 +151,8 @@ public struct Settings: Sendable {
     public var workers: Int { Int(text(.workers) ?? "") ?? 1 }
     public var leaseSeconds: Double { Double(text(.leaseSeconds) ?? "") ?? 600 }
     public var watchInterval: Double { Double(text(.watchInterval) ?? "") ?? 30 }
+    /// A video is looked at one frame every this many seconds.
+    public var videoInterval: Double { Double(text(.videoInterval) ?? "") ?? 1 }
     public var logLevel: String { text(.logLevel) ?? "info" }
     public var pathMapping: PathMapping { (try? PathMapping(parsing: text(.pathMap) ?? "")) ?? PathMapping() }
 

@@ -55,9 +55,10 @@ struct ThumbnailFiles: Sendable {
             }
         }
 
-        for (path, faces) in Dictionary(grouping: missing, by: \.mediaPath) {
+        for faces in Dictionary(grouping: missing, by: \.mediaItemId).values {
+            let path = faces[0].mediaPath
             do {
-                let image = try Image(contentsOf: URL(fileURLWithPath: pathMapping.localPath(for: path)))
+                let image = try Image.read(URL(fileURLWithPath: pathMapping.localPath(for: path)), frame: faces[0].frameNumber)
                 for face in faces {
                     guard let box = face.box, let name = face.thumbnailName else { continue }
                     let detected = DetectedFace(box: Rect(x1: Float(box.x1), y1: Float(box.y1), x2: Float(box.x2), y2: Float(box.y2)),

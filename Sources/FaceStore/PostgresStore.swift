@@ -138,12 +138,7 @@ public final class PostgresStore: FaceStore {
                 """, logger)
             if let row = inserted.first {
                 let fileId = try row.makeRandomAccess()["Id"].decode(Int64.self)
-                let item = try await db.rows("""
-                    INSERT INTO "MediaItems" ("MediaFileId", "Name", "FrameNumber", "IsFacesExtracted", "Status", "Attempts")
-                    VALUES (\(fileId), \(info.fileName), NULL, FALSE, 'pending', 0)
-                    RETURNING "Id"
-                    """, logger)
-                return .added(fileId: fileId, itemId: try item[0].makeRandomAccess()["Id"].decode(Int64.self))
+                return .added(fileId: fileId, itemId: try await insertItems(db, fileId: fileId, info: info))
             }
             let existing = try await db.rows("""
                 SELECT "Id", "Size", "MTime", "ContentHash" FROM "MediaFile" WHERE "FilePath" = \(info.path) FOR UPDATE
@@ -165,6 +160,11 @@ public final class PostgresStore: FaceStore {
             try await db.run("""
                 DELETE FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = \(fileId))
                 """, logger)
+            if info.frameItems != nil {
+                try await db.run(#"DELETE FROM "MediaItems" WHERE "MediaFileId" = \#(fileId)"#, logger)
+                _ = try await insertItems(db, fileId: fileId, info: info)
+                return .changed(fileId: fileId)
+            }
             try await db.run("""
                 UPDATE "MediaItems" SET "Status" = 'pending', "IsFacesExtracted" = FALSE, "FacesExtractedOn" = NULL,
                        "Error" = NULL, "Attempts" = 0, "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL, "ModifiedAt" = now()
@@ -172,6 +172,27 @@ public final class PostgresStore: FaceStore {
                 """, logger)
             return .changed(fileId: fileId)
         }
+    }
+
+    /// Inserts a file's pending items (one per video frame, or one without a frame); returns the first id.
+    private func insertItems(_ db: PostgresConnection, fileId: Int64, info: MediaFileInfo) async throws -> Int64 {
+        let rows: [PostgresRow]
+        if let items = info.frameItems {
+            // One statement for all of a video's frames, however many.
+            rows = try await db.rows("""
+                INSERT INTO "MediaItems" ("MediaFileId", "Name", "FrameNumber", "IsFacesExtracted", "Status", "Attempts")
+                SELECT \(fileId), n, f, FALSE, 'pending', 0 FROM UNNEST(\(items.names)::text[], \(items.frames)::integer[]) AS t(n, f)
+                ORDER BY f
+                RETURNING "Id"
+                """, logger)
+        } else {
+            rows = try await db.rows("""
+                INSERT INTO "MediaItems" ("MediaFileId", "Name", "FrameNumber", "IsFacesExtracted", "Status", "Attempts")
+                VALUES (\(fileId), \(info.fileName), NULL, FALSE, 'pending', 0)
+                RETURNING "Id"
+                """, logger)
+        }
+        return try rows.map { try $0.makeRandomAccess()["Id"].decode(Int64.self) }.min()!
     }
 
     public func mediaFile(path: String) async throws -> MediaFile? {

@@ -31,9 +31,12 @@ public struct MediaFileInfo: Sendable, Equatable {
     public var kind: MediaKind
     public var width: Int?
     public var height: Int?
+    /// For a video: the frames to look at, one `MediaItems` row each. nil for a photo, which gets
+    /// one row without a frame number.
+    public var frames: [Int]?
 
     public init(path: String, size: Int64, mtime: Date, contentHash: String, kind: MediaKind,
-                width: Int? = nil, height: Int? = nil) {
+                width: Int? = nil, height: Int? = nil, frames: [Int]? = nil) {
         self.path = path
         self.size = size
         self.mtime = mtime
@@ -41,6 +44,13 @@ public struct MediaFileInfo: Sendable, Equatable {
         self.kind = kind
         self.width = width
         self.height = height
+        self.frames = frames
+    }
+
+    /// The frames that get their own `MediaItems` rows, with the rows' names (`clip.mp4#120`).
+    var frameItems: (names: [String], frames: [Int])? {
+        guard let frames, !frames.isEmpty else { return nil }
+        return (frames.map { "\(fileName)#\($0)" }, frames)
     }
 
     /// Last path component, as the original system stored it in `FileName`.
@@ -65,11 +75,13 @@ public struct MediaFile: Sendable, Equatable {
 
 /// Result of `addMedia`.
 public enum AddOutcome: Sendable, Equatable {
-    /// A new file: one pending `MediaItems` row was created.
+    /// A new file: its pending `MediaItems` rows were created (one, or one per video frame);
+    /// `itemId` is the first.
     case added(fileId: Int64, itemId: Int64)
     /// Known path with the same size, mtime and hash (or a legacy row whose metadata was only filled in).
     case unchanged(fileId: Int64)
-    /// Known path whose content changed: metadata updated, its faces deleted, its items pending again.
+    /// Known path whose content changed: metadata updated, its faces deleted, its items pending again
+    /// (a video's items are made anew, as its frames may differ).
     case changed(fileId: Int64)
 
     public var fileId: Int64 {

@@ -104,12 +104,7 @@ public final class SQLiteStore: FaceStore {
                                      info.mtime.timeIntervalSince1970, info.contentHash, info.kind.rawValue,
                                      info.width, info.height, now, now])
                 let fileId = db.lastInsertedRowID
-                try db.execute(sql: """
-                    INSERT INTO "MediaItems" ("MediaFileId", "Name", "FrameNumber", "IsFacesExtracted", "Status",
-                                              "Attempts", "CreatedAt", "ModifiedAt")
-                    VALUES (?, ?, NULL, 0, 'pending', 0, ?, ?)
-                    """, arguments: [fileId, info.fileName, now, now])
-                return .added(fileId: fileId, itemId: db.lastInsertedRowID)
+                return .added(fileId: fileId, itemId: try Self.insertItems(db, fileId: fileId, info: info, now: now))
             }
             let fileId: Int64 = existing["Id"]
             let stored = StoredMetadata(size: existing["Size"], mtime: existing["MTime"], hash: existing["ContentHash"])
@@ -125,6 +120,11 @@ public final class SQLiteStore: FaceStore {
             try db.execute(sql: """
                 DELETE FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = ?)
                 """, arguments: [fileId])
+            if info.frameItems != nil {
+                try db.execute(sql: #"DELETE FROM "MediaItems" WHERE "MediaFileId" = ?"#, arguments: [fileId])
+                _ = try Self.insertItems(db, fileId: fileId, info: info, now: now)
+                return .changed(fileId: fileId)
+            }
             try db.execute(sql: """
                 UPDATE "MediaItems" SET "Status" = 'pending', "IsFacesExtracted" = 0, "FacesExtractedOn" = NULL,
                                         "Error" = NULL, "Attempts" = 0, "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL,
@@ -133,6 +133,22 @@ public final class SQLiteStore: FaceStore {
                 """, arguments: [now, fileId])
             return .changed(fileId: fileId)
         }
+    }
+
+    /// Inserts a file's pending items (one per video frame, or one without a frame); returns the first id.
+    private static func insertItems(_ db: Database, fileId: Int64, info: MediaFileInfo, now: Date) throws -> Int64 {
+        let (names, frames): ([String], [Int?]) = info.frameItems.map { ($0.names, $0.frames) } ?? ([info.fileName], [nil])
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO "MediaItems" ("MediaFileId", "Name", "FrameNumber", "IsFacesExtracted", "Status",
+                                      "Attempts", "CreatedAt", "ModifiedAt")
+            VALUES (?, ?, ?, 0, 'pending', 0, ?, ?)
+            """)
+        var first: Int64?
+        for (name, frame) in zip(names, frames) {
+            try statement.execute(arguments: [fileId, name, frame, now, now])
+            first = first ?? db.lastInsertedRowID
+        }
+        return first!
     }
 
     public func mediaFile(path: String) async throws -> MediaFile? {

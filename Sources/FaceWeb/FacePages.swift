@@ -12,7 +12,7 @@ enum FacePages {
             <div class="card" data-face="\(face.id)"><label>\(HTML.thumbnail(face.thumbnail, alt: "face \(face.id)"))<br>
             <input type="checkbox" name="face" value="\(face.id)" id="face-\(face.id)"> face \(face.id)\
             \(face.verified ? " ✓" : "")</label><br>
-            <a href="/faces/\(face.id)/photo" class="muted" title="\(HTML.escape(face.path))">photo</a></div>
+            <a href="/faces/\(face.id)/photo" class="muted" title="\(HTML.escape(face.path + (face.frame.map { " frame \($0)" } ?? "")))">\(face.frame == nil ? "photo" : "frame")</a></div>
             """
         }.joined()
         let options = others.map { (person: PersonRow) -> String in #"<option value="\#(person.id)">\#(HTML.escape(person.name)) (#\#(person.id))</option>"# }.joined()

@@ -25,6 +25,8 @@ struct MediaRoutes {
         router.get("/photos/:id") { _, context in
             let id = try context.parameters.require("id", as: Int64.self)
             guard let file = try await people.store.mediaFile(id: id) else { throw WebError.notFound("no photo with id \(id)") }
+            // Videos are not sent whole (they can be gigabytes); each face links to its frame instead.
+            if file.kind == .video { throw WebError.notFound("media \(id) is a video; see /faces/FACE/photo for the frame of a face") }
             guard let data = FileManager.default.contents(atPath: file.path) else {
                 throw WebError.notFound("photo \(id) is in the database but its file is gone")
             }
@@ -34,7 +36,7 @@ struct MediaRoutes {
         router.get("/faces/:id/photo") { _, context in
             let id = try context.parameters.require("id", as: Int64.self)
             let detail = try await people.face(id)
-            let image = try Image(contentsOf: URL(fileURLWithPath: detail.mediaPath))
+            let image = try Image.read(URL(fileURLWithPath: detail.mediaPath), frame: detail.face.frameNumber)
             guard let box = detail.face.box else { throw WebError.notFound("face \(id) has no box") }
             let landmarks = stride(from: 0, to: (detail.face.landmarks?.count ?? 0) - 1, by: 2).map {
                 Point(x: detail.face.landmarks![$0], y: detail.face.landmarks![$0 + 1])
@@ -53,6 +55,11 @@ struct MediaRoutes {
         case "gif": "image/gif"
         case "bmp": "image/bmp"
         case "tif", "tiff": "image/tiff"
+        case "mp4", "m4v": "video/mp4"
+        case "mov": "video/quicktime"
+        case "webm": "video/webm"
+        case "mkv": "video/x-matroska"
+        case "avi": "video/x-msvideo"
         default: "application/octet-stream"
         }
     }

@@ -6,32 +6,36 @@ import Foundation
 struct AddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add photos (files or folders, recursively) to the library.",
+        abstract: "Add photos and videos (files or folders, recursively) to the library.",
         discussion: """
-        Images (jpg, jpeg, png, bmp, tif, tiff, webp) are recorded and queued for `frs detect`. Files
-        already known and unchanged are skipped; a changed file is queued again; the same content
-        under a second path is reported and not queued twice. Folders are remembered for `frs watch`.
+        Photos (jpg, jpeg, png, bmp, tif, tiff, webp) and videos (mp4, m4v, mov, avi, mkv, webm, mpg,
+        mpeg, wmv, 3gp, mts, m2ts) are recorded and queued for `frs detect`: a photo as one item, a
+        video as one item per sampled frame (one every --video-interval seconds). Files already known
+        and unchanged are skipped; a changed file is queued again; the same content under a second
+        path is reported and not queued twice. Folders are remembered for `frs watch`.
         """
     )
 
     @Argument(help: "Files or folders.", completion: .file()) var paths: [String]
     @OptionGroup var library: LibraryOptions
     @OptionGroup var dryRun: DryRunOption
+    @OptionGroup var video: VideoOption
 
     func run() async throws {
-        let settings = try library.settings()
+        var settings = try library.settings()
+        try video.apply(to: &settings)
         library.bootstrapLogging(settings)
         var problems = 0
-        let files = MediaIndexer.imageFiles(in: paths) { message in
+        let files = MediaIndexer.mediaFiles(in: paths) { message in
             problems += 1
             Console.status("frs add: \(message)")
         }
         guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else {
-            print("dry run: the database does not exist yet; \(files.count) image files would be added")
+            print("dry run: the database does not exist yet; \(files.count) photo and video files would be added")
             return
         }
         defer { Task { try? await store.close() } }
-        let indexer = MediaIndexer(store: store, dryRun: dryRun.dryRun)
+        let indexer = MediaIndexer(store: store, dryRun: dryRun.dryRun, videoInterval: settings.videoInterval)
         var summary = MediaIndexer.Summary()
         var progress = Progress(total: files.count, label: "files")
         for file in files {

@@ -64,6 +64,16 @@ struct PipelineDetectionOptions: ParsableArguments {
     }
 }
 
+/// How often a video is looked at, for the commands that add files.
+struct VideoOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Look at one frame of each newly added video every this many seconds (default 1).", valueName: "seconds"))
+    var videoInterval: Double?
+
+    func apply(to settings: inout Settings) throws {
+        if let videoInterval { try settings.set(.videoInterval, "\(videoInterval)", source: .flag) }
+    }
+}
+
 /// Progress and summaries for detection runs.
 enum DetectionReport {
     static func run(_ runner: DetectionRunner, store: any FaceStore) async throws -> DetectionRunner.Summary {
@@ -76,7 +86,7 @@ enum DetectionReport {
 
     static func dryRun(store: any FaceStore, retryFailed: Bool) async throws {
         let items = try await store.itemsNeedingWork(limit: 100_000, includeFailed: retryFailed)
-        for item in items.prefix(20) { print("would detect: \(item.path)") }
+        for item in items.prefix(20) { print("would detect: \(item.path)\(item.frameNumber.map { " frame \($0)" } ?? "")") }
         if items.count > 20 { print("... and \(items.count - 20) more") }
         print("dry run: \(items.count) photo\(items.count == 1 ? "" : "s") would be processed; nothing was written")
     }

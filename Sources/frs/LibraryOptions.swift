@@ -33,9 +33,10 @@ struct LibraryOptions: ParsableArguments {
 
     /// The settings with the detection flags applied, and logging set up: the start of every
     /// command that detects.
-    func detectionSettings(_ detection: PipelineDetectionOptions, logFile: String? = nil) throws -> Settings {
+    func detectionSettings(_ detection: PipelineDetectionOptions, video: VideoOption? = nil, logFile: String? = nil) throws -> Settings {
         var settings = try settings()
         try detection.apply(to: &settings)
+        try video?.apply(to: &settings)
         bootstrapLogging(settings, logFile: logFile)
         return settings
     }

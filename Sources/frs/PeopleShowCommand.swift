@@ -25,7 +25,8 @@ enum FaceTable {
     static func render(_ faces: [FaceRow]) -> String {
         Table.render(header: ["face", "person", "verified", "box", "path"], rows: faces.map { face in
             [String(face.id), face.personId.map(String.init) ?? "-", face.verified ? "yes" : "",
-             face.box.map { $0.map { String(Int($0.rounded())) }.joined(separator: ",") } ?? "", face.path]
+             face.box.map { $0.map { String(Int($0.rounded())) }.joined(separator: ",") } ?? "",
+             face.path + (face.frame.map { " frame \($0)" } ?? "")]
         })
     }
 }

@@ -17,11 +17,12 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Folders or files to add first (default: the remembered folders).", completion: .file()) var paths: [String] = []
     @OptionGroup var recognition: RecognitionOptions
     @OptionGroup var detection: PipelineDetectionOptions
+    @OptionGroup var video: VideoOption
     @OptionGroup var library: LibraryOptions
     @OptionGroup var dryRun: DryRunOption
 
     func run() async throws {
-        let settings = try library.detectionSettings(detection)
+        let settings = try library.detectionSettings(detection, video: video)
         guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else {
             return print("dry run: the database does not exist yet; everything under \(paths.joined(separator: ", ")) would be processed")
         }
@@ -77,6 +78,7 @@ struct AutomateCommand: AsyncParsableCommand {
     @Argument(help: "Folders to add (remembered).", completion: .directory) var paths: [String] = []
     @OptionGroup var recognition: RecognitionOptions
     @OptionGroup var detection: PipelineDetectionOptions
+    @OptionGroup var video: VideoOption
     @OptionGroup var library: LibraryOptions
     @OptionGroup var dryRun: DryRunOption
 
@@ -91,7 +93,7 @@ struct AutomateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try library.detectionSettings(detection, logFile: "automate.log")
+        let settings = try library.detectionSettings(detection, video: video, logFile: "automate.log")
         let logger = Logger(label: "frs.automate")
         guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else { return print("dry run: no library yet") }
         defer { Task { try? await store.close() } }

@@ -5,16 +5,17 @@ import Foundation
 struct TestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
-        abstract: "Find the faces in some photos and show them (nothing is stored).",
+        abstract: "Find the faces in some photos or videos and show them (nothing is stored).",
         discussion: """
         Prints a table of faces for each photo: index, box (x1 y1 x2 y2), score, size and the five
-        landmarks (eyes, nose, mouth corners). With --out, writes an annotated copy of each photo and
-        one thumbnail per face. Unreadable files are reported and skipped; the exit status is 1 if any
-        file failed.
+        landmarks (eyes, nose, mouth corners). A video is looked at one frame every --video-interval
+        seconds, and each of those frames is reported like a photo, with its frame number. With --out,
+        writes an annotated copy of each photo or frame and one thumbnail per face. Unreadable files
+        are reported and skipped; the exit status is 1 if any file failed.
         """
     )
 
-    @Argument(help: "Image files.", completion: .file())
+    @Argument(help: "Image or video files.", completion: .file())
     var images: [String]
 
     @Option(help: ArgumentHelp("Write annotated copies and face thumbnails here.", valueName: "dir"))
@@ -26,6 +27,13 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Thumbnail side in pixels.", valueName: "px"))
     var thumbnailSize = 160
 
+    @Option(help: ArgumentHelp("Look at one video frame every this many seconds.", valueName: "seconds"))
+    var videoInterval = 1.0
+
+    func validate() throws {
+        guard videoInterval > 0 else { throw ValidationError("--video-interval must be more than 0 seconds") }
+    }
+
     @OptionGroup var detection: DetectionOptions
     @OptionGroup var modelOptions: ModelOptions
 
@@ -35,15 +43,16 @@ struct TestCommand: AsyncParsableCommand {
         if let outDirectory { try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true) }
         var failures = 0
         for path in images {
+            let url = URL(fileURLWithPath: path)
             do {
-                let image = try Image(contentsOf: URL(fileURLWithPath: path))
-                let faces = try analyzer.faces(in: image)
-                if json {
-                    print(try ImageReport(path: path, image: image, faces: faces).jsonLine())
+                if VideoFiles.isVideo(url) {
+                    let video = try Video(contentsOf: url)
+                    for frame in video.sampledFrames(every: videoInterval) {
+                        try report(path: path, frame: frame, image: video.frame(at: frame), analyzer: analyzer, out: outDirectory)
+                    }
                 } else {
-                    printTable(path: path, image: image, faces: faces)
+                    try report(path: path, frame: nil, image: Image(contentsOf: url), analyzer: analyzer, out: outDirectory)
                 }
-                if let outDirectory { try writeOutputs(for: path, image: image, faces: faces, to: outDirectory) }
             } catch {
                 failures += 1
                 Console.status("frs test: \(error)")
@@ -52,8 +61,19 @@ struct TestCommand: AsyncParsableCommand {
         if failures > 0 { throw ExitCode(1) }
     }
 
-    private func printTable(path: String, image: Image, faces: [DetectedFace]) {
-        print("\(path): \(image.width)x\(image.height), \(faces.count) face\(faces.count == 1 ? "" : "s")")
+    private func report(path: String, frame: Int?, image: Image, analyzer: FaceAnalyzer, out: URL?) throws {
+        let faces = try analyzer.faces(in: image)
+        if json {
+            print(try ImageReport(path: path, frame: frame, image: image, faces: faces).jsonLine())
+        } else {
+            printTable(path: path, frame: frame, image: image, faces: faces)
+        }
+        if let out { try writeOutputs(for: path, frame: frame, image: image, faces: faces, to: out) }
+    }
+
+    private func printTable(path: String, frame: Int?, image: Image, faces: [DetectedFace]) {
+        let name = frame.map { "\(path) frame \($0)" } ?? path
+        print("\(name): \(image.width)x\(image.height), \(faces.count) face\(faces.count == 1 ? "" : "s")")
         guard !faces.isEmpty else { return }
         print("  #  box (x1, y1, x2, y2)          score  size  landmarks (left eye, right eye, nose, mouth left, mouth right)")
         for (index, face) in faces.enumerated() {
@@ -63,8 +83,8 @@ struct TestCommand: AsyncParsableCommand {
         }
     }
 
-    private func writeOutputs(for path: String, image: Image, faces: [DetectedFace], to directory: URL) throws {
-        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    private func writeOutputs(for path: String, frame: Int?, image: Image, faces: [DetectedFace], to directory: URL) throws {
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + (frame.map { ".frame\($0)" } ?? "")
         try image.annotated(with: faces).jpegData().write(to: directory.appendingPathComponent("\(stem).faces.jpg"))
         for (index, face) in faces.enumerated() {
             let data = try Thumbnail.jpeg(of: face, in: image, side: thumbnailSize)
@@ -83,12 +103,15 @@ struct ImageReport: Encodable {
     }
 
     var path: String
+    /// The frame of a video; absent for photos.
+    var frame: Int?
     var width: Int
     var height: Int
     var faces: [Face]
 
-    init(path: String, image: Image, faces: [DetectedFace]) {
+    init(path: String, frame: Int? = nil, image: Image, faces: [DetectedFace]) {
         self.path = path
+        self.frame = frame
         width = image.width
         height = image.height
         self.faces = faces.map { face in
@@ -103,7 +126,7 @@ struct ImageReport: Encodable {
 
     func jsonLine() throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

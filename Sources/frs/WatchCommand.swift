@@ -21,10 +21,12 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(help: "Do not scan folders; only process what others add to the database.") var noScan = false
     @OptionGroup var library: LibraryOptions
     @OptionGroup var detection: PipelineDetectionOptions
+    @OptionGroup var video: VideoOption
 
     func run() async throws {
         var settings = try library.settings()
         try detection.apply(to: &settings)
+        try video.apply(to: &settings)
         if let interval { try settings.set(.watchInterval, "\(interval)", source: .flag) }
         library.bootstrapLogging(settings, logFile: "watch.log")
         let logger = Logger(label: "frs.watch")
@@ -38,13 +40,13 @@ struct WatchCommand: AsyncParsableCommand {
         let runner = try detection.runner(store: store, settings: settings, stop: stop)
         try await runner.recover()
 
-        let indexer = MediaIndexer(store: store)
+        let indexer = MediaIndexer(store: store, videoInterval: settings.videoInterval)
         var idle = 1.0
         logger.info("watching", metadata: ["folders": "\(watched.load().count)", "database": "\(maskedURL(settings.database))"])
         while !stop.isStopped {
             var added = 0
             if !noScan {
-                for file in MediaIndexer.imageFiles(in: watched.load(), problems: { logger.warning("\($0)") }) where !stop.isStopped {
+                for file in MediaIndexer.mediaFiles(in: watched.load(), problems: { logger.warning("\($0)") }) where !stop.isStopped {
                     switch try await indexer.add(file) {
                     case .added, .changed, .unreadable: added += 1
                     case .unchanged, .duplicate: break

@@ -1,6 +1,7 @@
 import FRSTestSupport
 import FacePipeline
 import FaceStore
+import FaceVision
 import Foundation
 import Testing
 
@@ -86,6 +87,31 @@ struct WebAPITests {
             #expect(annotated.status == 200 && annotated.headers["content-type"] == "image/jpeg")
             #expect(try Curl.request("GET", server.baseURL + "/photos/987654").status == 404)
         }
+    }
+
+    @Test func aFaceInAVideoLinksToItsFrame() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        defer { Task { await database.destroy() } }
+        let folder = database.directory.appendingPathComponent("videos")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try SampleVideo.make(photos: ["Jenny.jpg", "GroupM.jpg"], at: folder.appendingPathComponent("clip.mp4"))
+        let arguments = ["--database", database.location, "--data-dir", database.dataDirectory.root.path]
+        #expect(try FRSBinary.run(["add", folder.path] + arguments).status == 0)
+        #expect(try FRSBinary.run(["detect"] + arguments).status == 0)
+
+        let server = try TestServer(database: database)
+        defer { server.stop() }
+        let faces = try #require(try Curl.request("GET", server.baseURL + "/api/faces?unassigned=1").json() as? [[String: Any]])
+        // Jenny is alone in frames 0 and 5; the group from frame 10 on.
+        #expect(faces.compactMap { $0["frame"] as? Int }.sorted() == [0, 5] + Array(repeating: 10, count: 6) + Array(repeating: 15, count: 6))
+        let groupFace = try #require(faces.first { $0["frame"] as? Int == 15 })
+        let frame = try Curl.request("GET", server.baseURL + "/faces/\(groupFace["id"] as! Int)/photo")
+        #expect(frame.status == 200 && frame.headers["content-type"] == "image/jpeg")
+        let picture = try Image(data: frame.body)
+        #expect(picture.width == 640 && picture.height == 480, "the frame, not a photo")
+        // The video itself is not sent whole.
+        let video = try Curl.request("GET", server.baseURL + "/photos/\(groupFace["mediaFileId"] as! Int)")
+        #expect(video.status == 404 && video.text.contains("is a video"), "\(video.status) \(video.text)")
     }
 
     @Test func formsAndAPIWritesRefuseCrossSiteRequests() async throws {

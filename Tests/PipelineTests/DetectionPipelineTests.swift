@@ -6,6 +6,10 @@ import Testing
 let samplePhotos = ["GroupM.jpg", "Imran_Khan.jpg", "Jenny.jpg", "family.jpg", "hamidMir.jpg", "kid.jpg", "lodhi.jpg",
                     "news.jpg", "political_leader.png", "shaista.jpg", "smiles.jpg", "talk.jpg"]
 
+/// Every sample photo (39), for tests that need enough work to interrupt.
+let allSeedPhotos: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: Library.seed.path)) ?? [])
+    .filter { [".jpg", ".png"].contains(where: $0.hasSuffix) }.sorted()
+
 @Suite("frs add + detect over a library", .serialized)
 struct DetectionPipelineTests {
     @Test("stores exactly what frs test finds; a second run and dry runs change nothing", arguments: Backends.all)

@@ -15,6 +15,8 @@ extern "C" {
 typedef struct cvb_image cvb_image;
 /// A loaded cv::dnn network.
 typedef struct cvb_net cvb_net;
+/// An open video file (cv::VideoCapture) and the index of the frame it reads next.
+typedef struct cvb_video cvb_video;
 
 /// A tensor produced by a forward pass; `data` is owned by the tensor (free with cvb_tensor_free).
 typedef struct {
@@ -64,6 +66,16 @@ void cvb_buffer_free(void *buffer);
 void cvb_draw_rectangle(cvb_image *image, int x1, int y1, int x2, int y2, int b, int g, int r, int thickness);
 void cvb_draw_circle(cvb_image *image, int x, int y, int radius, int b, int g, int r, int thickness);
 void cvb_draw_text(cvb_image *image, const char *text, int x, int y, double scale, int b, int g, int r, int thickness);
+
+/// Opens a video file through OpenCV's video I/O (FFmpeg). NULL with a reason when it cannot be opened.
+cvb_video *cvb_video_open(const char *path, char *err, size_t errlen);
+void cvb_video_free(cvb_video *video);
+/// Frame count and rate as the container states them (either may be 0 when unknown), and the
+/// size of the decoded frames (after the rotation the container asks for).
+void cvb_video_info(const cvb_video *video, int64_t *frames, double *fps, int *width, int *height);
+/// Decodes frame `index` (0-based). Reading forward from the current position skips frames without
+/// converting them; going back, or far ahead, seeks. NULL with a reason past the end or on bad data.
+cvb_image *cvb_video_frame(cvb_video *video, int64_t index, char *err, size_t errlen);
 
 /// Loads a TensorFlow GraphDef from memory.
 cvb_net *cvb_net_from_tensorflow(const uint8_t *model, size_t length, char *err, size_t errlen);

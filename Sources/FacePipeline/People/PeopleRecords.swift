@@ -44,6 +44,8 @@ public struct FaceRow: Codable, Sendable, Equatable {
     public var personId: Int64?
     public var mediaFileId: Int64
     public var path: String
+    /// The video frame the face is on; nil for photos.
+    public var frame: Int?
     /// [x1, y1, x2, y2] in source-image pixels.
     public var box: [Double]?
     public var thumbnail: String?
@@ -55,6 +57,7 @@ public struct FaceRow: Codable, Sendable, Equatable {
         personId = detail.face.personId
         mediaFileId = detail.mediaFileId
         path = detail.mediaPath
+        frame = detail.face.frameNumber
         box = detail.face.box.map { [$0.x1, $0.y1, $0.x2, $0.y2] }
         thumbnail = detail.face.thumbnailName
         verified = detail.face.isUserVerified

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Real H.264 videos made from the sample photos with Debian's ffmpeg (installed by
+/// `scripts/bootstrap`): each photo is shown for `secondsEach` seconds, scaled and padded to
+/// 640x480, at `fps` frames per second. Frame `i * secondsEach * fps` is the first frame of photo `i`.
+public enum SampleVideo {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// `faststart` puts the index at the front, as streaming services do: such a file still opens
+    /// when its end is cut off.
+    public static func make(photos: [String], secondsEach: Int = 2, fps: Int = 5, faststart: Bool = false, at output: URL) throws {
+        var arguments = ["-v", "error", "-y"]
+        for name in photos {
+            arguments += ["-loop", "1", "-t", "\(secondsEach)", "-r", "\(fps)", "-i", SharedData.seed.appendingPathComponent(name).path]
+        }
+        let scaled = photos.indices.map { i in
+            "[\(i)]scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1[v\(i)]"
+        }
+        let joined = photos.indices.map { "[v\($0)]" }.joined() + "concat=n=\(photos.count):v=1:a=0,format=yuv420p[out]"
+        arguments += ["-filter_complex", (scaled + [joined]).joined(separator: ";"), "-map", "[out]", "-r", "\(fps)",
+                      "-c:v", "libx264", "-g", "10"] + (faststart ? ["-movflags", "+faststart"] : []) + [output.path]
+        guard let ffmpeg = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw Failure(description: "ffmpeg is needed to make test videos: run scripts/bootstrap (apt-get install ffmpeg)")
+        }
+        let result = try ProcessResult.run(URL(fileURLWithPath: ffmpeg), arguments)
+        guard result.status == 0 else { throw Failure(description: "ffmpeg failed: \(result.stderr)") }
+    }
+}
