@@ -31,6 +31,8 @@ public struct EmbeddingRunner: Sendable {
     public func run(onPhoto: @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
         var summary = Summary()
         var last: Int64 = 0
+        // Faces come in id order, so a video's frames come in order: one reader reads forward.
+        let reader = MediaReader()
         while !stop.isStopped {
             let page = try await store.facesWithoutEmbedding(afterFaceId: last, limit: 512)
             guard let tail = page.last else { break }
@@ -43,7 +45,7 @@ public struct EmbeddingRunner: Sendable {
                 let facenet = self.facenet
                 do {
                     let vectors = try await offloaded { () -> [FaceEmbedding] in
-                        let image = try Image.read(URL(fileURLWithPath: local), frame: frame)
+                        let image = try reader.image(path: local, frame: frame)
                         let boxes = located.map { DetectedFace(box: Rect(x1: Float($0.1.x1), y1: Float($0.1.y1), x2: Float($0.1.x2), y2: Float($0.1.y2)), score: 1, landmarks: []) }
                         return try facenet.embed(boxes, in: image)
                     }

@@ -70,6 +70,9 @@ public struct MediaIndexer: Sendable {
     /// Records one file.
     public func add(_ url: URL) async throws -> Outcome {
         let path = url.path
+        // A known file with the size and modification time on record is not read again: `watch`
+        // scans every few seconds, and hashing (and probing videos) would re-read the whole library.
+        if let known = try await store.mediaFile(path: path), Self.looksUnchanged(url, known: known) { return .unchanged }
         let info: MediaFileInfo
         do {
             info = try describe(url)
@@ -101,6 +104,14 @@ public struct MediaIndexer: Sendable {
             logger.info("changed on disk, queued again", metadata: ["media": "\(fileId)", "path": "\(path)"])
             return .changed
         }
+    }
+
+    static func looksUnchanged(_ url: URL, known: MediaFile) -> Bool {
+        guard let hash = known.contentHash, !hash.isEmpty, let size = known.size, let mtime = known.mtime,
+              let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+              let diskSize = (attributes[.size] as? NSNumber)?.int64Value, let diskTime = attributes[.modificationDate] as? Date
+        else { return false }
+        return size == diskSize && mtime.timeIntervalSince1970 == diskTime.timeIntervalSince1970
     }
 
     /// Size, modification time and SHA-256 of a file; for a video also its size and sampled frames.

@@ -9,6 +9,8 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: """
         Detection runs at a fixed longer side (default 640) one image at a time; embedding runs the
         faces found at several batch sizes, and checks that batched vectors equal batch-1 vectors.
+        With --video, also compares two ways of reading a video's sampled frames: one reader going
+        forward (what a detection worker does) and opening and seeking the file for every frame.
         Prints throughputs and ratios; nothing is stored.
         """
     )
@@ -19,9 +21,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Longer side for detection.", valueName: "px")) var side = 640
     @Option(parsing: .upToNextOption, help: "Batch sizes to compare for embedding.") var batchSizes: [Int] = [1, 4, 8, 16]
     @Option(help: "Repeat each measurement this many times and keep the best.") var repeats = 2
+    @Option(help: ArgumentHelp("A video to measure frame reading on.", valueName: "file"), completion: .file()) var video: String?
+    @Option(help: ArgumentHelp("Seconds between the video frames read.", valueName: "seconds")) var videoInterval = 1.0
     @OptionGroup var modelOptions: ModelOptions
 
     func run() async throws {
+        if let video { try benchmarkVideo(URL(fileURLWithPath: video)) }
         var detection = RetinaFace.Options()
         detection.longerSide = side...side
         let analyzer = try modelOptions.analyzer(detection: detection)
@@ -61,6 +66,21 @@ struct BenchCommand: AsyncParsableCommand {
                          batchSize, Double(crops.count) / seconds, seconds * 1000 / Double(crops.count), baseline / seconds,
                          batchSizes[0], maxDifference))
         }
+    }
+
+    private func benchmarkVideo(_ url: URL) throws {
+        let opened = try Video(contentsOf: url)
+        let frames = opened.sampledFrames(every: videoInterval)
+        print("video \(url.lastPathComponent): \(opened.width)x\(opened.height), \(opened.frameCount) frames at \(String(format: "%.1f", opened.framesPerSecond)) fps; reading \(frames.count) frames, one every \(videoInterval) s")
+        let forward = try best(of: repeats) {
+            let reader = MediaReader()
+            for frame in frames { _ = try reader.image(path: url.path, frame: frame) }
+        }
+        let seeking = try best(of: repeats) {
+            for frame in frames { _ = try Image.read(url, frame: frame) }
+        }
+        print(String(format: "  one reader going forward: %6.1f frames/s", Double(frames.count) / forward))
+        print(String(format: "  open and seek per frame:  %6.1f frames/s (x%.2f slower)", Double(frames.count) / seeking, seeking / forward))
     }
 
     private func best(of repeats: Int, _ body: () throws -> Void) rethrows -> Double {

@@ -25,11 +25,19 @@ struct VideoTests {
 
     @Test("frames are decoded upright, in colour order, at the right index, and faces are found in them")
     func framesMatchThePhotos() throws {
+        try Self.withClip { url in try Self.checkFrames(of: url) }
+    }
+
+    /// The three sample photos as a 6 s clip in a temporary folder.
+    static func withClip(_ body: (URL) throws -> Void) throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("clip.mp4")
-        try SampleVideo.make(photos: Self.photos, at: url)
+        try SampleVideo.make(photos: photos, at: url)
+        try body(url)
+    }
 
+    static func checkFrames(of url: URL) throws {
         let video = try Video(contentsOf: url)
         #expect(video.frameCount == 30 && video.width == 640 && video.height == 480)
         #expect(abs(video.framesPerSecond - 5) < 0.01 && video.duration.map { abs($0 - 6) < 0.01 } == true)
@@ -38,14 +46,14 @@ struct VideoTests {
         #expect(video.sampledFrames(every: 0.01) == Array(0..<30), "never more than every frame")
 
         let analyzer = try Fixtures.analyzer()
-        for (index, name) in Self.photos.enumerated() {
+        for (index, name) in photos.enumerated() {
             let frame = try video.frame(at: index * 10)
-            let expected = try Self.letterboxed(name)
-            let difference = Self.meanAbsoluteDifference(frame, expected)
+            let expected = try letterboxed(name)
+            let difference = meanAbsoluteDifference(frame, expected)
             #expect(difference < 8, "frame \(index * 10) should show \(name) (mean difference \(difference))")
             // Wrong photos differ by far more: the check can tell them apart.
-            let other = try Self.letterboxed(Self.photos[(index + 1) % Self.photos.count])
-            #expect(Self.meanAbsoluteDifference(frame, other) > 2 * difference)
+            let other = try letterboxed(photos[(index + 1) % photos.count])
+            #expect(meanAbsoluteDifference(frame, other) > 2 * difference)
 
             let inFrame = try analyzer.faces(in: frame).map(\.box)
             let inPhoto = try analyzer.faces(in: expected).map(\.box)
@@ -58,11 +66,10 @@ struct VideoTests {
 
     @Test("reading out of order gives the same pixels as reading in order")
     func seekingIsExact() throws {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let url = directory.appendingPathComponent("clip.mp4")
-        try SampleVideo.make(photos: Self.photos, at: url)
+        try Self.withClip { url in try Self.checkSeeking(in: url) }
+    }
 
+    static func checkSeeking(in url: URL) throws {
         let inOrder = try Video(contentsOf: url)
         let frames = try (0..<30).map { try inOrder.frame(at: $0).bgrPixels }
         let jumping = try Video(contentsOf: url)
