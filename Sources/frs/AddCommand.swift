@@ -8,10 +8,10 @@ struct AddCommand: AsyncParsableCommand {
         commandName: "add",
         abstract: "Add photos and videos (files or folders, recursively) to the library.",
         discussion: """
-        Photos (jpg, jpeg, png, bmp, tif, tiff, webp) and videos (mp4, m4v, mov, avi, mkv, webm, mpg,
-        mpeg, wmv, 3gp, mts, m2ts) are recorded and queued for `frs detect`: a photo as one item, a
-        video as one item per sampled frame (one every --video-interval seconds). Files already known
-        and unchanged are skipped; a changed file is queued again; the same content under a second
+        Photos (jpg, jpeg, png, bmp, tif, tiff, webp) and videos (mp4, m4v, mov, avi, mkv, webm, mpg, \
+        mpeg, wmv, 3gp, mts, m2ts) are recorded and queued for `frs detect`: a photo as one item, a \
+        video as one item per sampled frame (one every --video-interval seconds). Files already known \
+        and unchanged are skipped; a changed file is queued again; the same content under a second \
         path is reported and not queued twice. Folders are remembered for `frs watch`.
         """
     )

@@ -7,10 +7,10 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure detection and embedding throughput on a folder of photos.",
         discussion: """
-        Detection runs at a fixed longer side (default 640) one image at a time; embedding runs the
-        faces found at several batch sizes, and checks that batched vectors equal batch-1 vectors.
-        With --video, also compares two ways of reading a video's sampled frames: one reader going
-        forward (what a detection worker does) and opening and seeking the file for every frame.
+        Detection runs at a fixed longer side (default 640) one image at a time; embedding runs the \
+        faces found at several batch sizes, and checks that batched vectors equal batch-1 vectors. \
+        With --video, also compares two ways of reading a video's sampled frames: one reader going \
+        forward (what a detection worker does) and opening and seeking the file for every frame. \
         Prints throughputs and ratios; nothing is stored.
         """
     )

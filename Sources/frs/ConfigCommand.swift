@@ -14,7 +14,7 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the effective settings and where each comes from (secrets masked).",
             discussion: """
-            Settings come from built-in defaults, then the config file (`key = value` lines), then
+            Settings come from built-in defaults, then the config file (`key = value` lines), then \
             FRS_* environment variables, then flags. Keys and their variables:
             \(Settings.Key.allCases.map { "  \($0.rawValue) (\($0.environmentName))" }.joined(separator: "\n"))
             """

@@ -8,9 +8,9 @@ struct DetectCommand: AsyncParsableCommand {
         commandName: "detect",
         abstract: "Find the faces in every pending photo of the library, once (the original --db).",
         discussion: """
-        Each photo's faces and thumbnails are stored and the photo marked done in one transaction;
-        a photo without faces is done too; an unreadable one is marked failed with its reason and
-        not retried unless --retry-failed. Several `frs detect` processes, on one machine or many
+        Each photo's faces and thumbnails are stored and the photo marked done in one transaction; \
+        a photo without faces is done too; an unreadable one is marked failed with its reason and \
+        not retried unless --retry-failed. Several `frs detect` processes, on one machine or many \
         sharing PostgreSQL, split the work between them.
         """
     )

@@ -10,12 +10,12 @@ extension EvalCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the whole pipeline on labelled photos and score the persons it finds.",
             discussion: """
-            --labels is a CSV of path,identity (paths relative to the CSV's folder), like
-            ../shared/data/lfw/labels.csv; in each photo the face nearest the centre carries the label.
-            The photos are added to a library in --work-dir (kept, so a second evaluation skips
-            detection), faces are found and embedded, and each --method is run from no persons at
-            all: matching plus clustering, exactly as `frs run` does. Prints BCubed and pairwise
-            precision/recall/F, persons found vs identities, the share of labelled faces left
+            --labels is a CSV of path,identity (paths relative to the CSV's folder), like \
+            ../shared/data/lfw/labels.csv; in each photo the face nearest the centre carries the label. \
+            The photos are added to a library in --work-dir (kept, so a second evaluation skips \
+            detection), faces are found and embedded, and each --method is run from no persons at \
+            all: matching plus clustering, exactly as `frs run` does. Prints BCubed and pairwise \
+            precision/recall/F, persons found vs identities, the share of labelled faces left \
             unassigned, and the time of the recognition step.
             """)
 

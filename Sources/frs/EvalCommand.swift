@@ -13,8 +13,8 @@ struct EvalCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Detection recall by face size, precision and speed on a WIDER FACE-style folder.",
             discussion: """
-            The folder holds images/ and boxes.csv (path,x,y,w,h; one line per face), and optionally
-            boxes_full.csv (adds an in_boxes_csv column; faces not in boxes.csv are ignored: missing them
+            The folder holds images/ and boxes.csv (path,x,y,w,h; one line per face), and optionally \
+            boxes_full.csv (adds an in_boxes_csv column; faces not in boxes.csv are ignored: missing them \
             costs nothing and detecting them is no error). Face size is the longer side of the box.
             """
         )
@@ -91,9 +91,9 @@ struct EvalCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Same-person verification quality (ROC AUC, equal error rate, thresholds) on labelled photos.",
             discussion: """
-            --labels is a CSV of path,identity (paths relative to the CSV's folder), like
-            ../shared/data/lfw/labels.csv. In each photo the face nearest the centre carries the label.
-            Every pair of labelled faces is scored. --save-embeddings writes one line per face found
+            --labels is a CSV of path,identity (paths relative to the CSV's folder), like \
+            ../shared/data/lfw/labels.csv. In each photo the face nearest the centre carries the label. \
+            Every pair of labelled faces is scored. --save-embeddings writes one line per face found \
             (path, identity, 1 if it is the labelled face else 0, quality, 512 comma-separated floats).
             """
         )

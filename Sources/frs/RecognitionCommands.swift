@@ -40,8 +40,8 @@ struct ClusterCommand: AsyncParsableCommand {
         commandName: "cluster",
         abstract: "Group unassigned faces into persons.",
         discussion: """
-        New faces that clearly match one known person join it; the rest are clustered with the
-        known persons' faces as anchors. Groups of at least --min-faces become new persons named
+        New faces that clearly match one known person join it; the rest are clustered with the \
+        known persons' faces as anchors. Groups of at least --min-faces become new persons named \
         Unknown-N (numbers are never reused); smaller groups wait until they grow.
         """)
 
@@ -61,8 +61,8 @@ struct ReclusterCommand: AsyncParsableCommand {
         commandName: "recluster",
         abstract: "Re-examine unassigned faces against persons and each other (the original --recluster).",
         discussion: """
-        With --full, persons the machine made are rebuilt too: their faces are grouped again with
-        everything else, keeping a person's id and number where a new group continues it. Persons a
+        With --full, persons the machine made are rebuilt too: their faces are grouped again with \
+        everything else, keeping a person's id and number where a new group continues it. Persons a \
         user named and faces a user confirmed are never moved, renamed, merged away or deleted.
         """)
 

@@ -10,7 +10,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Add, detect, embed, match and cluster, once (the original --all).",
         discussion: """
         Scans the given folders (or those remembered from `frs add`), then does all the new work:
-        faces in new photos are found and embedded, new faces join the persons they match, and
+        faces in new photos are found and embedded, new faces join the persons they match, and \
         the rest are clustered. Ends with a summary table.
         """)
 
@@ -69,7 +69,7 @@ struct AutomateCommand: AsyncParsableCommand {
         commandName: "automate",
         abstract: "Run the whole pipeline again and again (the original --automate).",
         discussion: """
-        Every --every (e.g. 90s, 3m, 1h) a cycle of `frs run` does whatever is new. SIGINT or SIGTERM
+        Every --every (e.g. 90s, 3m, 1h) a cycle of `frs run` does whatever is new. SIGINT or SIGTERM \
         end it after the current step. Logs also go to logs/automate.log in the data directory.
         """)
 

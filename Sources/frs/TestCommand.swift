@@ -7,10 +7,10 @@ struct TestCommand: AsyncParsableCommand {
         commandName: "test",
         abstract: "Find the faces in some photos or videos and show them (nothing is stored).",
         discussion: """
-        Prints a table of faces for each photo: index, box (x1 y1 x2 y2), score, size and the five
-        landmarks (eyes, nose, mouth corners). A video is looked at one frame every --video-interval
-        seconds, and each of those frames is reported like a photo, with its frame number. With --out,
-        writes an annotated copy of each photo or frame and one thumbnail per face. Unreadable files
+        Prints a table of faces for each photo: index, box (x1 y1 x2 y2), score, size and the five \
+        landmarks (eyes, nose, mouth corners). A video is looked at one frame every --video-interval \
+        seconds, and each of those frames is reported like a photo, with its frame number. With --out, \
+        writes an annotated copy of each photo or frame and one thumbnail per face. Unreadable files \
         are reported and skipped; the exit status is 1 if any file failed.
         """
     )

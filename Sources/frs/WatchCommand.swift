@@ -9,9 +9,9 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Keep detecting faces as new photos arrive (the original --watch).",
         discussion: """
-        Scans the folders given to `frs add` (and any given here) for new or changed files, detects
-        faces in everything pending, and waits for more: polling backs off from 1 s to the watch
-        interval while there is nothing to do. SIGINT or SIGTERM finish the current photo and exit.
+        Scans the folders given to `frs add` (and any given here) for new or changed files, detects \
+        faces in everything pending, and waits for more: polling backs off from 1 s to the watch \
+        interval while there is nothing to do. SIGINT or SIGTERM finish the current photo and exit. \
         Logs also go to a size-capped rotating file, logs/watch.log in the data directory.
         """
     )

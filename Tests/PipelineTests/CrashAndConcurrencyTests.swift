@@ -62,7 +62,8 @@ struct CrashAndConcurrencyTests {
     @Test("four workers on PostgreSQL process each photo exactly once")
     func fourWorkers() async throws {
         guard Backends.all.contains(.postgres) else { return }
-        let library = try await Library.make(.postgres, photos: samplePhotos)
+        // All 39 photos: enough work that a worker which starts late still finds some left.
+        let library = try await Library.make(.postgres, photos: allSeedPhotos)
         defer { Task { await library.destroy() } }
         #expect(try library.frs(["add", library.photos.path]).status == 0)
 
@@ -73,11 +74,11 @@ struct CrashAndConcurrencyTests {
         for worker in workers { worker.waitUntilExit() }
         #expect(workers.allSatisfy { $0.terminationStatus == 0 })
 
-        #expect(try await library.statusCounts() == StatusCounts(done: samplePhotos.count))
-        Expected.expectSame(try await library.storedFaces(), try Expected.faces(in: samplePhotos))
+        #expect(try await library.statusCounts() == StatusCounts(done: allSeedPhotos.count))
+        Expected.expectSame(try await library.storedFaces(), try Expected.faces(in: allSeedPhotos))
         // Each item was claimed once: one attempt each.
         let attempts = try await library.itemAttempts()
-        #expect(attempts.count == samplePhotos.count)
+        #expect(attempts.count == allSeedPhotos.count)
         #expect(attempts.allSatisfy { $0 == 1 }, "attempts per item: \(attempts)")
         // The work was shared.
         let logs = try (0..<4).map { try String(contentsOf: library.root.appendingPathComponent("worker\($0).log"), encoding: .utf8) }
