@@ -29,7 +29,8 @@ struct Library {
 
     static var seed: URL { SharedData.seed }
 
-    static func make(_ backend: StoreBackend, photos names: [String]) async throws -> Library {
+    /// `server` is a PostgreSQL URL to use instead of `FRS_TEST_DATABASE_URL`.
+    static func make(_ backend: StoreBackend, photos names: [String], server: String? = nil) async throws -> Library {
         let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("frs-pipeline-\(tag)")
         let library: Library
@@ -37,7 +38,7 @@ struct Library {
         case .sqlite:
             library = Library(backend: .sqlite, root: root, database: root.appendingPathComponent("data/frs.sqlite").path, schema: nil)
         case .postgres:
-            guard let url = Backends.postgresURL else {
+            guard let url = server ?? Backends.postgresURL else {
                 throw SetupError(description: "FRS_TEST_DATABASE_URL is not set: start a server with `export FRS_TEST_DATABASE_URL=\"$(scripts/pg-test-server start)\"` or set FRS_SKIP_POSTGRES=1")
             }
             let schema = "frs_pipe_\(tag)"

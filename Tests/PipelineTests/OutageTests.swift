@@ -1,0 +1,70 @@
+import FRSTestSupport
+import FaceStore
+import Foundation
+import Testing
+
+/// A PostgreSQL server of this test's own (`scripts/pg-test-server` with its own state folder), so
+/// that taking it down does not disturb the tests that share the main test server.
+struct DedicatedPostgres {
+    let stateDirectory: URL
+    let url: String
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/pg-test-server")
+
+    init() throws {
+        stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("frs-pg-\(UUID().uuidString.prefix(8))")
+        url = try Self.run("start", stateDirectory).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Stops the server and keeps its data; `up()` brings it back on the same port.
+    func down() throws { _ = try Self.run("down", stateDirectory) }
+    func up() throws { _ = try Self.run("start", stateDirectory) }
+    func destroy() { _ = try? Self.run("stop", stateDirectory) }
+
+    private static func run(_ verb: String, _ state: URL) throws -> String {
+        let result = try ProcessResult.run(script, [verb], environment: ["FRS_PG_DIR": state.path])
+        guard result.status == 0 else { throw SetupError(description: "pg-test-server \(verb) failed: \(result.stderr)") }
+        return result.stdout
+    }
+}
+
+@Suite("Database outages", .serialized)
+struct OutageTests {
+    @Test("frs watch waits out a PostgreSQL outage in the middle of a run and finishes every photo exactly once")
+    func postgresGoesAwayAndComesBack() async throws {
+        guard Backends.all.contains(.postgres) else { return }
+        let server = try DedicatedPostgres()
+        defer { server.destroy() }
+        let library = try await Library.make(.postgres, photos: allSeedPhotos, server: server.url)
+        defer { Task { await library.destroy() } }
+        #expect(try library.frs(["add", library.photos.path]).status == 0)
+
+        let log = library.root.appendingPathComponent("watch.log")
+        let watch = try FRSBinary.process(["watch", "--interval", "1", "--no-scan"] + library.arguments, output: log)
+        try watch.run()
+        defer { if watch.isRunning { kill(watch.processIdentifier, SIGKILL) } }
+
+        // Down once a few photos are done, so that the outage hits the run in the middle.
+        let observer = try await library.openStore()
+        for _ in 0..<1200 where try await observer.statusCounts().done < 3 { usleep(50_000) }
+        try await observer.close()
+        try server.down()
+        usleep(3_000_000)
+        #expect(watch.isRunning, "watch must not die while the database is away: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        try server.up()
+
+        var counts = StatusCounts()
+        for _ in 0..<600 {
+            counts = try await library.statusCounts()
+            if counts.done == allSeedPhotos.count { break }
+            usleep(100_000)
+        }
+        kill(watch.processIdentifier, SIGTERM)
+        watch.waitUntilExit()
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(watch.terminationReason == .exit && watch.terminationStatus == 0, "\(text)")
+        #expect(counts == StatusCounts(done: allSeedPhotos.count), "\(text)")
+        // Exactly one set of faces per photo, whatever was in flight when the server went.
+        Expected.expectSame(try await library.storedFaces(), try Expected.faces(in: allSeedPhotos))
+    }
+}
