@@ -21,6 +21,19 @@ public enum SampleVideo {
         let joined = photos.indices.map { "[v\($0)]" }.joined() + "concat=n=\(photos.count):v=1:a=0,format=yuv420p[out]"
         arguments += ["-filter_complex", (scaled + [joined]).joined(separator: ";"), "-map", "[out]", "-r", "\(fps)",
                       "-c:v", "libx264", "-g", "10"] + (faststart ? ["-movflags", "+faststart"] : []) + [output.path]
+        try ffmpeg(arguments)
+    }
+
+    /// Stores `video` the way phones store what they film sideways: the pixels turned a quarter
+    /// clockwise, and a display rotation in the container that turns them back.
+    public static func storeSideways(_ video: URL, at output: URL) throws {
+        let turned = output.deletingPathExtension().appendingPathExtension("turned.mp4")
+        defer { try? FileManager.default.removeItem(at: turned) }
+        try ffmpeg(["-v", "error", "-y", "-i", video.path, "-vf", "transpose=1", "-c:v", "libx264", turned.path])
+        try ffmpeg(["-v", "error", "-y", "-i", turned.path, "-c", "copy", "-metadata:s:v:0", "rotate=270", output.path])
+    }
+
+    private static func ffmpeg(_ arguments: [String]) throws {
         guard let ffmpeg = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw Failure(description: "ffmpeg is needed to make test videos: run scripts/bootstrap (apt-get install ffmpeg)")
         }

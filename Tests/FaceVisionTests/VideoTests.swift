@@ -64,6 +64,22 @@ struct VideoTests {
         }
     }
 
+    @Test("a video stored sideways with a display rotation is read upright")
+    func displayRotationIsApplied() throws {
+        try Self.withClip { url in
+            let sideways = url.deletingLastPathComponent().appendingPathComponent("portrait.mp4")
+            try SampleVideo.storeSideways(url, at: sideways)
+            let video = try Video(contentsOf: sideways)
+            #expect(video.width == 640 && video.height == 480, "the size after rotation: \(video.width)x\(video.height)")
+            let frame = try video.frame(at: 0)
+            #expect(frame.width == 640 && frame.height == 480)
+            let difference = Self.meanAbsoluteDifference(frame, try Self.letterboxed(Self.photos[0]))
+            #expect(difference < 8, "frame 0 should show \(Self.photos[0]) upright (mean difference \(difference))")
+            let analyzer = try Fixtures.analyzer()
+            #expect(try analyzer.faces(in: frame).count == analyzer.faces(in: Self.letterboxed(Self.photos[0])).count)
+        }
+    }
+
     @Test("reading out of order gives the same pixels as reading in order")
     func seekingIsExact() throws {
         try Self.withClip { url in try Self.checkSeeking(in: url) }
