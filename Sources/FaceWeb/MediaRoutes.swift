@@ -55,11 +55,6 @@ struct MediaRoutes {
         case "gif": "image/gif"
         case "bmp": "image/bmp"
         case "tif", "tiff": "image/tiff"
-        case "mp4", "m4v": "video/mp4"
-        case "mov": "video/quicktime"
-        case "webm": "video/webm"
-        case "mkv": "video/x-matroska"
-        case "avi": "video/x-msvideo"
         default: "application/octet-stream"
         }
     }
