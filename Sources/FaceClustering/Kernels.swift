@@ -8,6 +8,12 @@ func load16(_ p: UnsafePointer<Float>, _ offset: Int) -> SIMD16<Float> {
 
 /// Dot product of two `d`-long vectors.
 @inline(__always)
+/// The dot product of two vectors of equal length, with the SIMD kernel below.
+public func dotProduct(_ a: [Float], _ b: [Float]) -> Float {
+    precondition(a.count == b.count, "vectors of different lengths")
+    return a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in dotProduct(a.baseAddress!, b.baseAddress!, a.count) } }
+}
+
 func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
     var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
     var i = 0

@@ -70,6 +70,9 @@ public protocol FaceStore: Sendable {
     func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws
     /// Every stored embedding (optionally of one model), for matching and clustering.
     func embeddings(model: String?) async throws -> [StoredEmbedding]
+    /// Changes whenever the assigned, embedded faces may have: a server keeps them between searches
+    /// and reloads only when this differs.
+    func assignmentVersion() async throws -> AssignmentVersion
     func setVerified(faces: [Int64], verified: Bool) async throws
 
     // MARK: Persons
@@ -79,6 +82,8 @@ public protocol FaceStore: Sendable {
     func createPerson(name: String?) async throws -> Person
     func person(id: Int64) async throws -> Person?
     func persons(includeHidden: Bool) async throws -> [PersonSummary]
+    /// Every person, hidden ones too, without counts: cheap, for looking up names.
+    func allPersons() async throws -> [Person]
     /// Moves faces to `person` (nil: unassign) in one transaction, writing a history row per face that
     /// actually moves.
     func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String) async throws

@@ -109,6 +109,15 @@ extension PostgresStore {
         }
     }
 
+    public func assignmentVersion() async throws -> AssignmentVersion {
+        try await read("assignmentVersion") { db in
+            let row = try await db.rows(PostgresQuery(unsafeSQL: PortableSQL.assignmentVersion), logger)[0]
+            let (assignment, face, assigned, unembedded) = try row.decode((Int64, Int64, Int64, Int64).self)
+            return AssignmentVersion(lastAssignment: assignment, lastFace: face, assignedFaces: Int(assigned),
+                                     assignedWithoutEmbedding: Int(unembedded))
+        }
+    }
+
     public func setVerified(faces: [Int64], verified: Bool) async throws {
         try await transaction("setVerified") { db in
             try await db.run("""

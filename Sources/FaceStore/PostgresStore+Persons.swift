@@ -69,6 +69,12 @@ extension PostgresStore {
         }
     }
 
+    public func allPersons() async throws -> [Person] {
+        try await read("allPersons") { db in
+            try await db.rows(#"SELECT * FROM "Persons" ORDER BY "Id""#, logger).map(Self.person)
+        }
+    }
+
     /// Moves the faces with the given ids, or all faces of `fromPerson`, to `person`, with history rows.
     /// History is written first because it reads the old PersonId; faces already there are skipped.
     func moveFaces(_ db: PostgresConnection, ids: [Int64]? = nil, fromPerson: Int64? = nil, to person: Int64?,

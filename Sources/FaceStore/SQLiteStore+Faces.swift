@@ -101,6 +101,13 @@ extension SQLiteStore {
         }
     }
 
+    public func assignmentVersion() async throws -> AssignmentVersion {
+        try await read("assignmentVersion") { db in
+            let row = try Row.fetchOne(db, sql: PortableSQL.assignmentVersion)!
+            return AssignmentVersion(lastAssignment: row[0], lastFace: row[1], assignedFaces: row[2], assignedWithoutEmbedding: row[3])
+        }
+    }
+
     public func setVerified(faces: [Int64], verified: Bool) async throws {
         try await write("setVerified") { db in
             let now = Date()

@@ -62,6 +62,12 @@ extension SQLiteStore {
         }
     }
 
+    public func allPersons() async throws -> [Person] {
+        try await read("allPersons") { db in
+            try Row.fetchAll(db, sql: #"SELECT * FROM "Persons" ORDER BY "Id""#).map(Self.person)
+        }
+    }
+
     /// History rows first (they read the old PersonId), then the move. Faces already there are skipped.
     static func moveFaces(_ db: Database, where condition: String, _ arguments: StatementArguments,
                           to person: Int64?, reason: AssignmentReason, actor: String) throws {

@@ -46,3 +46,15 @@ struct LeaseCheck {
 
 /// The counter row behind person numbers.
 let personNumberCounter = "PersonNumber"
+
+/// Statements without parameters that read the same on every backend.
+enum PortableSQL {
+    /// Index-only counts: a test of "Embedding IS NOT NULL" on every face would read every blob,
+    /// while faces without one are few and sit in a partial index.
+    static let assignmentVersion = """
+        SELECT (SELECT COALESCE(MAX("Id"), 0) FROM "FaceAssignments"),
+               (SELECT COALESCE(MAX("Id"), 0) FROM "Faces"),
+               (SELECT COUNT(*) FROM "Faces" WHERE "PersonId" IS NOT NULL),
+               (SELECT COUNT(*) FROM "Faces" WHERE "Embedding" IS NULL AND "PersonId" IS NOT NULL)
+        """
+}

@@ -4,10 +4,12 @@ import FaceVision
 import Foundation
 
 /// Runs "who is this?" for uploads. The models load on the first search (seconds), not at start-up, and
-/// searches run one at a time: OpenCV networks must not run concurrently on one instance.
+/// searches run one at a time: OpenCV networks must not run concurrently on one instance. The assigned
+/// faces' embeddings stay in memory between searches until the library's assignments change.
 actor Searcher {
     private let store: any FaceStore
     private var analyzer: FaceAnalyzer?
+    private let corpus = SearchCorpus()
 
     init(store: any FaceStore) { self.store = store }
 
@@ -16,6 +18,6 @@ actor Searcher {
         let image = try Image(data: imageData)
         let analyzer = try self.analyzer ?? FaceAnalyzer()
         self.analyzer = analyzer
-        return try await PersonSearch(store: store).search(image, analyzer: analyzer)
+        return try await PersonSearch(store: store, corpus: corpus).search(image, analyzer: analyzer)
     }
 }

@@ -25,6 +25,41 @@ struct PersonTests {
         }
     }
 
+    @Test("the assignment version changes with every change of who has which embedded face, and only then", arguments: TestBackends.all)
+    func assignmentVersion(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let empty = try await store.assignmentVersion()
+            #expect(empty == AssignmentVersion(lastAssignment: 0, lastFace: 0, assignedFaces: 0, assignedWithoutEmbedding: 0))
+            let vector = [Float](repeating: 0.25, count: 16)
+            let faces = try await addCompleted(store, "/p/a.jpg", faces: [newFace(1, embedding: vector), newFace(2, embedding: vector), newFace(3)])
+            var seen = [try await store.assignmentVersion()]
+            #expect(seen[0] != empty, "new faces")
+            func expectChanged(_ what: String) async throws {
+                let now = try await store.assignmentVersion()
+                #expect(!seen.contains(now), "\(what) must change the version")
+                seen.append(now)
+            }
+            let a = try await store.createPerson(name: nil)
+            let b = try await store.createPerson(name: nil)
+            try await store.assign(faces: [faces[0], faces[1]], to: a.id, reason: .cluster, actor: "frs")
+            try await expectChanged("assigning")
+            try await store.assign(faces: [faces[1]], to: b.id, reason: .user, actor: "test")
+            try await expectChanged("moving a face")
+            try await store.assign(faces: [faces[2]], to: b.id, reason: .user, actor: "test")
+            try await expectChanged("assigning a face without embedding")
+            try await store.setEmbeddings([EmbeddingUpdate(faceId: faces[2], vector: vector, model: "arcface-r100")])
+            try await expectChanged("embedding an assigned face")
+            try await store.merge([b.id], into: a.id, actor: "test")
+            try await expectChanged("merging")
+            try await store.deletePerson(a.id, actor: "test")
+            try await expectChanged("deleting a person")
+            // Names and hiding are read fresh on every search: they need not change it.
+            let c = try await store.createPerson(name: nil)
+            try await store.rename(person: c.id, to: "Carol")
+            #expect(try await store.assignmentVersion() == seen.last)
+        }
+    }
+
     @Test("assign, rename, merge and delete write history", arguments: TestBackends.all)
     func assignMergeHistory(_ backend: StoreBackend) async throws {
         try await withStore(backend) { store, _ in

@@ -1,3 +1,4 @@
+import FaceClustering
 import FaceStore
 import FaceVision
 import Foundation
@@ -32,20 +33,22 @@ public struct SearchedFace: Codable, Sendable, Equatable {
 public struct PersonSearch: Sendable {
     public static let topK = 3
     public let store: any FaceStore
+    let corpus: SearchCorpus?
 
-    public init(store: any FaceStore) { self.store = store }
+    /// `corpus` keeps the assigned faces between searches (a server); without one, every search
+    /// reads them from the store.
+    public init(store: any FaceStore, corpus: SearchCorpus? = nil) {
+        self.store = store
+        self.corpus = corpus
+    }
 
     public func search(_ image: Image, analyzer: FaceAnalyzer, limit: Int = 5) async throws -> [SearchedFace] {
         let detected = try analyzer.faces(in: image)
         guard !detected.isEmpty else { return [] }
         let queries = try analyzer.embeddings(of: detected, in: image)
-        let stored = try await store.embeddings(model: FaceNet.modelTag).compactMap { stored in
-            stored.personId.map { (face: stored.faceId, person: $0, vector: stored.vector) }
-        }
+        let stored = if let corpus { try await corpus.assignedFaces(in: store) } else { try await SearchCorpus.load(from: store) }
         var names: [Int64: String] = [:]
-        for summary in try await store.persons(includeHidden: true) {
-            names[summary.person.id] = PersonRow.displayName(summary.person)
-        }
+        for person in try await store.allPersons() { names[person.id] = PersonRow.displayName(person) }
         return zip(detected, queries).enumerated().map { index, pair in
             let (face, query) = pair
             return SearchedFace(index: index, box: [face.box.x, face.box.y, face.box.maxX, face.box.maxY],
@@ -55,18 +58,71 @@ public struct PersonSearch: Sendable {
     }
 
     /// Persons ranked by score, best first, at most `limit`.
-    public static func rank(_ query: [Float], among stored: [(face: Int64, person: Int64, vector: [Float])],
-                            names: [Int64: String], limit: Int) -> [PersonMatch] {
-        var byPerson: [Int64: [(face: Int64, similarity: Float)]] = [:]
-        for candidate in stored where candidate.vector.count == query.count {
-            byPerson[candidate.person, default: []].append((candidate.face, cosineSimilarity(query, candidate.vector)))
+    static func rank(_ query: [Float], among corpus: SearchCorpus.Faces, names: [Int64: String], limit: Int) -> [PersonMatch] {
+        // The `topK` best similarities per person, kept sorted, best first.
+        var best: [Int64: [(similarity: Float, face: Int64)]] = [:]
+        for (row, vector) in corpus.vectors.enumerated() where vector.count == query.count {
+            let candidate = (similarity: dotProduct(vector, query), face: corpus.faceIds[row])
+            best[corpus.personIds[row], default: []].insertKeepingBest(candidate, limit: topK)
         }
-        let matches = byPerson.map { person, similarities -> PersonMatch in
-            let top = similarities.sorted { $0.similarity > $1.similarity }.prefix(topK)
+        let matches = best.map { person, top -> PersonMatch in
             let score = top.map(\.similarity).reduce(0, +) / Float(top.count)
             return PersonMatch(personId: person, name: names[person] ?? "Person \(person)", score: score,
-                               bestFaceId: top[top.startIndex].face, isMatch: score >= FaceNet.samePersonThreshold)
+                               bestFaceId: top[0].face, isMatch: score >= FaceNet.samePersonThreshold)
         }
         return Array(matches.sorted { $0.score != $1.score ? $0.score > $1.score : $0.personId < $1.personId }.prefix(limit))
+    }
+}
+
+private extension Array where Element == (similarity: Float, face: Int64) {
+    /// Inserts in descending order of similarity and drops what falls past `limit`.
+    mutating func insertKeepingBest(_ element: Element, limit: Int) {
+        if count == limit, let last, element.similarity <= last.similarity { return }
+        let index = firstIndex { $0.similarity < element.similarity } ?? count
+        insert(element, at: index)
+        if count > limit { removeLast() }
+    }
+}
+
+/// The embeddings of assigned faces, kept by a long-running server between searches. Before each
+/// search it asks the store for its `AssignmentVersion` (four index-only aggregates) and reloads only when
+/// that changed, whoever changed it: this server, `frs run` elsewhere, or another machine.
+public actor SearchCorpus {
+    /// Assigned faces: their ids, persons and (unit-length) embeddings, row by row.
+    public struct Faces: Sendable {
+        var faceIds: [Int64] = []
+        var personIds: [Int64] = []
+        /// The store's arrays themselves, not copies: a library's embeddings are held once.
+        var vectors: [[Float]] = []
+    }
+
+    private var version: AssignmentVersion?
+    private var faces = Faces()
+    /// How many times the faces were read from the store (for tests and logs).
+    public private(set) var loads = 0
+
+    public init() {}
+
+    public func assignedFaces(in store: any FaceStore) async throws -> Faces {
+        // The version is read first: a change that lands during the load leaves an older version
+        // behind, so the next search loads again rather than keeping stale faces.
+        let current = try await store.assignmentVersion()
+        if current != version {
+            faces = try await Self.load(from: store)
+            version = current
+            loads += 1
+        }
+        return faces
+    }
+
+    static func load(from store: any FaceStore) async throws -> Faces {
+        var faces = Faces()
+        for stored in try await store.embeddings(model: FaceNet.modelTag) {
+            guard let person = stored.personId else { continue }
+            faces.faceIds.append(stored.faceId)
+            faces.personIds.append(person)
+            faces.vectors.append(stored.vector)
+        }
+        return faces
     }
 }
