@@ -68,9 +68,12 @@ public final class PostgresStore: FaceStore {
     func transaction<T: Sendable>(_ operation: String, id: Int64? = nil,
                                   _ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await storeOperation(operation, .postgres, id: id) {
+            let watch = ConnectionWatch(operation: operation, server: displayURL, logger: logger)
+            defer { watch.connected() }
             do {
                 return try await client.withTransaction(logger: logger) { connection in
-                    try await body(connection)
+                    watch.connected()
+                    return try await body(connection)
                 }
             } catch let error as PostgresTransactionError {
                 // Surface the error that mattered (e.g. our lease-lost error), not the wrapper.
@@ -82,7 +85,12 @@ public final class PostgresStore: FaceStore {
     func read<T: Sendable>(_ operation: String, id: Int64? = nil,
                            _ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await storeOperation(operation, .postgres, id: id) {
-            try await client.withConnection { connection in try await body(connection) }
+            let watch = ConnectionWatch(operation: operation, server: displayURL, logger: logger)
+            defer { watch.connected() }
+            return try await client.withConnection { connection in
+                watch.connected()
+                return try await body(connection)
+            }
         }
     }
 
@@ -412,6 +420,28 @@ public final class PostgresStore: FaceStore {
                 """, binds: binds), logger).map(Self.workItem)
         }
     }
+}
+
+/// Says so when the pool has not handed out a connection for a while. While the server is away,
+/// postgres-nio queues queries and reconnects without a word; the work resumes by itself when the
+/// server is back, but a silent hang tells the person watching nothing.
+final class ConnectionWatch: Sendable {
+    private let task: Task<Void, Never>
+
+    init(operation: String, server: String, logger: Logger) {
+        task = Task {
+            var waited = 0, delay = 10
+            while true {
+                do { try await Task.sleep(for: .seconds(delay)) } catch { return }
+                waited += delay
+                logger.warning("waiting for a PostgreSQL connection; is the server up?",
+                               metadata: ["operation": "\(operation)", "server": "\(server)", "seconds": "\(waited)"])
+                delay = min(delay * 2, 60)
+            }
+        }
+    }
+
+    func connected() { task.cancel() }
 }
 
 // MARK: - Query helpers

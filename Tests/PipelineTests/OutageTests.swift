@@ -30,7 +30,7 @@ struct DedicatedPostgres {
 
 @Suite("Database outages", .serialized)
 struct OutageTests {
-    @Test("frs watch waits out a PostgreSQL outage in the middle of a run and finishes every photo exactly once")
+    @Test("frs watch waits out a PostgreSQL outage in the middle of a run, says so, and finishes every photo exactly once")
     func postgresGoesAwayAndComesBack() async throws {
         guard Backends.all.contains(.postgres) else { return }
         let server = try DedicatedPostgres()
@@ -49,8 +49,13 @@ struct OutageTests {
         for _ in 0..<1200 where try await observer.statusCounts().done < 3 { usleep(50_000) }
         try await observer.close()
         try server.down()
-        usleep(3_000_000)
-        #expect(watch.isRunning, "watch must not die while the database is away: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        // Long enough for the watcher to say what it is waiting for (after 10 s).
+        for _ in 0..<300 where !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("waiting for a PostgreSQL connection") {
+            usleep(100_000)
+        }
+        let during = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(watch.isRunning, "watch must not die while the database is away: \(during)")
+        #expect(during.contains("waiting for a PostgreSQL connection; is the server up?"), "\(during)")
         try server.up()
 
         var counts = StatusCounts()
