@@ -43,11 +43,7 @@ struct ThumbnailFiles: Sendable {
         var summary = RepairSummary()
         var expected = Set<String>()
         var missing: [FaceLocation] = []
-        var last: Int64 = 0
-        while true {
-            let page = try await store.faces(afterFaceId: last, limit: 2000)
-            guard let tail = page.last else { break }
-            last = tail.faceId
+        try await store.forEachFacePage { page in
             for face in page {
                 guard let name = face.thumbnailName, let url = directory.thumbnailURL(named: name) else { continue }
                 expected.insert(name)

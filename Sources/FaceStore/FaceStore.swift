@@ -110,6 +110,18 @@ extension FaceStore {
     public func embeddings() async throws -> [StoredEmbedding] {
         try await embeddings(model: nil)
     }
+
+    /// Every face in id order, handed to `body` a page at a time (thumbnail repair, exports,
+    /// evaluations): memory stays bounded however large the library.
+    public func forEachFacePage(size: Int = 2000, _ body: ([FaceLocation]) async throws -> Void) async throws {
+        var last: Int64 = 0
+        while true {
+            let page = try await faces(afterFaceId: last, limit: size)
+            guard let tail = page.last else { return }
+            last = tail.faceId
+            try await body(page)
+        }
+    }
 }
 
 /// Opens the store a location names: `postgres://` or `postgresql://` URLs open PostgreSQL,

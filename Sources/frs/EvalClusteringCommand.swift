@@ -73,9 +73,7 @@ extension EvalCommand {
         /// Scores the labelled face of each photo: the one nearest the image centre.
         static func score(store: any FaceStore, identityOf: [String: String], identities: [String]) async throws -> ClusteringScores {
             var byPhoto: [String: [FaceLocation]] = [:]
-            var last: Int64 = 0
-            while let page = Optional(try await store.faces(afterFaceId: last, limit: 5000)), let tail = page.last {
-                last = tail.faceId
+            try await store.forEachFacePage(size: 5000) { page in
                 for face in page { byPhoto[face.mediaPath, default: []].append(face) }
             }
             let index = Dictionary(uniqueKeysWithValues: identities.enumerated().map { ($1, $0) })

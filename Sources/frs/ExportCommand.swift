@@ -41,11 +41,7 @@ struct ExportCommand: AsyncParsableCommand {
                 names[person.id] = person.name ?? person.number.map(Person.machineName) ?? "Person-\(person.id)"
             }
             if csv { print("face_id,path,frame,x1,y1,x2,y2,score,person_id,person_name") }
-            var last: Int64 = 0
-            while true {
-                let page = try await store.faces(afterFaceId: last, limit: 2000)
-                guard let tail = page.last else { break }
-                last = tail.faceId
+            try await store.forEachFacePage { page in
                 var text = ""
                 for face in page {
                     let row = ExportedFace(face: face, personName: face.personId.flatMap { names[$0] })

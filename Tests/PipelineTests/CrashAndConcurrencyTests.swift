@@ -48,13 +48,7 @@ struct CrashAndConcurrencyTests {
         // Every face has its thumbnail and every file belongs to a face.
         let store = try await library.openStore()
         var names: [String] = []
-        var last: Int64 = 0
-        while true {
-            let page = try await store.faces(afterFaceId: last, limit: 500)
-            guard let tail = page.last else { break }
-            last = tail.faceId
-            names += page.compactMap(\.thumbnailName)
-        }
+        try await store.forEachFacePage(size: 500) { page in names += page.compactMap(\.thumbnailName) }
         try await store.close()
         #expect(library.thumbnailFiles() == names.sorted(), "no missing and no orphan thumbnails")
     }

@@ -77,11 +77,7 @@ struct Library {
         let store = try await openStore()
         defer { Task { try? await store.close() } }
         var result: [String: [BoundingBox]] = [:]
-        var last: Int64 = 0
-        while true {
-            let page = try await store.faces(afterFaceId: last, limit: 500)
-            guard let tail = page.last else { break }
-            last = tail.faceId
+        try await store.forEachFacePage(size: 500) { page in
             for face in page { result[URL(fileURLWithPath: face.mediaPath).lastPathComponent, default: []].append(face.box!) }
         }
         return result.mapValues { $0.sorted { ($0.x1, $0.y1) < ($1.x1, $1.y1) } }
