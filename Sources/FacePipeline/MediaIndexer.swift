@@ -71,22 +71,22 @@ public struct MediaIndexer: Sendable {
     public func add(_ url: URL) async throws -> Outcome {
         let path = url.path
         // A known file with the size and modification time on record is not read again: `watch`
-        // scans every few seconds, and hashing (and probing videos) would re-read the whole library.
-        if let known = try await store.mediaFile(path: path), Self.looksUnchanged(url, known: known) { return .unchanged }
+        // scans every cycle, and hashing (and probing videos) would re-read the whole library.
+        let known = try await store.mediaFile(path: path)
+        if let known, Self.looksUnchanged(url, known: known) { return .unchanged }
         let info: MediaFileInfo
         do {
             info = try describe(url)
         } catch {
             let reason = Self.reason(error, path: path)
             // An unreadable file still gets a row (empty hash, one item) so that `detect` reports it as failed.
-            if !dryRun, try await store.mediaFile(path: path) == nil {
+            if !dryRun, known == nil {
                 _ = try await store.addMedia(MediaFileInfo(path: path, size: 0, mtime: Date(timeIntervalSince1970: 0),
                                                            contentHash: "", kind: VideoFiles.isVideo(url) ? .video : .image))
             }
             logger.warning("cannot read file", metadata: ["path": "\(path)", "reason": "\(reason)"])
             return .unreadable(reason)
         }
-        let known = try await store.mediaFile(path: path)
         if known == nil, let twin = try await store.mediaFiles(contentHash: info.contentHash).first(where: { $0.path != path }) {
             return .duplicate(of: twin.path)
         }
