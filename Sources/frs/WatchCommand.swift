@@ -24,11 +24,8 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var video: VideoOption
 
     func run() async throws {
-        var settings = try library.settings()
-        try detection.apply(to: &settings)
-        try video.apply(to: &settings)
+        var settings = try library.detectionSettings(detection, video: video, logFile: "watch.log")
         if let interval { try settings.set(.watchInterval, "\(interval)", source: .flag) }
-        library.bootstrapLogging(settings, logFile: "watch.log")
         let logger = Logger(label: "frs.watch")
         guard let store = try await library.openStore(settings) else { return }
         defer { Task { try? await store.close() } }
