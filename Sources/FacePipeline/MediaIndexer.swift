@@ -141,11 +141,6 @@ public struct MediaIndexer: Sendable {
 
     static func reason(_ error: Error, path: String) -> String {
         if case VisionError.unreadableImage(_, let reason) = error { return reason }
-        let fm = FileManager.default
-        if !fm.fileExists(atPath: path) {
-            return (try? fm.destinationOfSymbolicLink(atPath: path)) != nil ? "dangling symbolic link" : "no such file"
-        }
-        if !fm.isReadableFile(atPath: path) { return "permission denied" }
-        return "\(error.localizedDescription)"
+        return FileProblem.reason(at: path) ?? error.localizedDescription
     }
 }

@@ -157,12 +157,6 @@ public final class Image: @unchecked Sendable {
     }
 
     private static func describe(fileError error: Error, path: String) -> String {
-        let fm = FileManager.default
-        if !fm.fileExists(atPath: path) {
-            let isLink = (try? fm.destinationOfSymbolicLink(atPath: path)) != nil
-            return isLink ? "dangling symbolic link" : "no such file"
-        }
-        if !fm.isReadableFile(atPath: path) { return "permission denied" }
-        return (error as NSError).localizedDescription
+        FileProblem.reason(at: path) ?? (error as NSError).localizedDescription
     }
 }

@@ -21,16 +21,13 @@ public final class Video {
 
     public init(contentsOf url: URL) throws {
         path = url.path
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            let isLink = (try? fm.destinationOfSymbolicLink(atPath: path)) != nil
-            throw VisionError.unreadableImage(path: path, reason: isLink ? "dangling symbolic link" : "no such file")
+        // FFmpeg's own message for a missing or unreadable file is only a log line; say it plainly.
+        if let problem = FileProblem.reason(at: path) { throw VisionError.unreadableImage(path: path, reason: problem) }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if attributes?[.type] as? FileAttributeType == .typeDirectory {
+            throw VisionError.unreadableImage(path: path, reason: "is a directory, not a video")
         }
-        if isDirectory.boolValue { throw VisionError.unreadableImage(path: path, reason: "is a directory, not a video") }
-        // FFmpeg's own message for an unreadable file is only a log line; say it plainly.
-        if !fm.isReadableFile(atPath: path) { throw VisionError.unreadableImage(path: path, reason: "permission denied") }
-        if (try? fm.attributesOfItem(atPath: path)[.size] as? Int) == 0 {
+        if attributes?[.size] as? Int == 0 {
             throw VisionError.unreadableImage(path: path, reason: "empty file")
         }
         var error = BridgeError()

@@ -24,6 +24,20 @@ public enum VisionError: Error, CustomStringConvertible, Equatable {
     }
 }
 
+/// Why a path cannot be read, when the file system can say: the plain words for photos, videos
+/// and the library alike.
+public enum FileProblem {
+    /// "no such file", "dangling symbolic link" or "permission denied"; nil when the file is there
+    /// and readable.
+    public static func reason(at path: String) -> String? {
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: path) {
+            return (try? fm.destinationOfSymbolicLink(atPath: path)) != nil ? "dangling symbolic link" : "no such file"
+        }
+        return fm.isReadableFile(atPath: path) ? nil : "permission denied"
+    }
+}
+
 /// A small buffer for the C bridge's error messages.
 struct BridgeError {
     static let capacity = 1024
