@@ -61,11 +61,10 @@ public protocol FaceStore: Sendable {
 
     func faces(item: Int64) async throws -> [StoredFace]
     func faces(person: Int64) async throws -> [StoredFace]
-    /// Faces with a NULL embedding and an id above `afterFaceId`, by id: page with the last id seen.
-    func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation]
-    /// Every face with an id above `afterFaceId`, by id, with its media path and thumbnail name:
-    /// page with the last id seen (thumbnail repair, exports).
-    func faces(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation]
+    /// Faces with an id above `afterFaceId` (only those with a NULL embedding when
+    /// `withoutEmbeddingOnly`), by id, with their media path, frame and thumbnail name: page with
+    /// the last id seen. Callers use `faces(afterFaceId:limit:)` and `facesWithoutEmbedding`.
+    func faceLocations(afterFaceId: Int64, limit: Int, withoutEmbeddingOnly: Bool) async throws -> [FaceLocation]
     /// Stores a batch of embeddings in one transaction.
     func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws
     /// Every stored embedding (optionally of one model), for matching and clustering.
@@ -109,6 +108,16 @@ extension FaceStore {
 
     public func embeddings() async throws -> [StoredEmbedding] {
         try await embeddings(model: nil)
+    }
+
+    /// Faces with a NULL embedding, a page after `afterFaceId` (what `frs embed` works through).
+    public func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
+        try await faceLocations(afterFaceId: afterFaceId, limit: limit, withoutEmbeddingOnly: true)
+    }
+
+    /// Every face, a page after `afterFaceId` (thumbnail repair, exports).
+    public func faces(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
+        try await faceLocations(afterFaceId: afterFaceId, limit: limit, withoutEmbeddingOnly: false)
     }
 
     /// Every face in id order, handed to `body` a page at a time (thumbnail repair, exports,

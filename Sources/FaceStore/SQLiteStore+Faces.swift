@@ -36,15 +36,7 @@ extension SQLiteStore {
         }
     }
 
-    public func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
-        try await faceRefs(afterFaceId: afterFaceId, limit: limit, onlyWithoutEmbedding: true)
-    }
-
-    public func faces(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
-        try await faceRefs(afterFaceId: afterFaceId, limit: limit, onlyWithoutEmbedding: false)
-    }
-
-    private func faceRefs(afterFaceId: Int64, limit: Int, onlyWithoutEmbedding: Bool) async throws -> [FaceLocation] {
+    public func faceLocations(afterFaceId: Int64, limit: Int, withoutEmbeddingOnly onlyWithoutEmbedding: Bool) async throws -> [FaceLocation] {
         try await read(onlyWithoutEmbedding ? "facesWithoutEmbedding" : "faces") { db in
             try Row.fetchAll(db, sql: """
                 SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
