@@ -93,7 +93,7 @@ public protocol FaceStore: Sendable {
     /// Uses one of the person's faces (and its media file) as portrait.
     func setPortrait(person: Int64, face: Int64) async throws
     /// Moves every face of `sources` to `target` (history reason `merge`) and deletes the sources.
-    /// A target that is not user-named takes the name of the first user-named source.
+    /// The target's name afterwards follows `Person.nameDonor(target:sources:)`.
     func merge(_ sources: [Int64], into target: Int64, actor: String) async throws
     /// Deletes a person; its faces become unassigned (history reason `delete`). Its number is not reused.
     func deletePerson(_ id: Int64, actor: String) async throws

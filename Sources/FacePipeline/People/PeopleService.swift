@@ -76,15 +76,15 @@ public struct PeopleService: Sendable {
         return report("rename", message, dryRun, person: id)
     }
 
-    /// Moves every face of `sources` to `target` and deletes the sources. The target keeps its name when
-    /// a user named it; otherwise it takes the first user-named source's name.
+    /// Moves every face of `sources` to `target` and deletes the sources; the name that remains follows
+    /// `Person.nameDonor(target:sources:)`.
     public func merge(_ sources: [Int64], into target: Int64, dryRun: Bool = false) async throws -> ChangeReport {
         let targetPerson = try await requirePerson(target)
         let sources = Self.unique(sources.filter { $0 != target })
         guard !sources.isEmpty else { throw PeopleError.nothingToDo("nothing to merge: name at least one person other than \(target)") }
         var sourcePersons: [Person] = []
         for source in sources { sourcePersons.append(try await requirePerson(source)) }
-        let adopted = targetPerson.isUserNamed ? nil : sourcePersons.first(where: \.isUserNamed)
+        let adopted = Person.nameDonor(target: targetPerson, sources: sourcePersons)
         let finalName = PersonRow.displayName(adopted ?? targetPerson)
         let message = "merge person \(sources.map(String.init).joined(separator: ", ")) into \(target) \"\(finalName)\""
         if !dryRun { try await store.merge(sources, into: target, actor: actor) }
