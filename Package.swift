@@ -91,13 +91,23 @@ let package = Package(
             ]
         ),
         .target(name: "FRSTestSupport", path: "Tests/FRSTestSupport"),
+        // Fresh SQLite files and PostgreSQL schemas for the tests of every target that stores something.
+        .target(
+            name: "StoreTestSupport",
+            dependencies: [
+                "FaceStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/StoreTestSupport"
+        ),
         .testTarget(name: "FaceVisionTests", dependencies: ["FaceVision", "FRSTestSupport"]),
         .testTarget(name: "FrsCLITests", dependencies: ["frs", "FRSTestSupport"]),
         .testTarget(name: "FaceClusteringTests", dependencies: ["FaceClustering"]),
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceStore", "FaceVision"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["frs", "FRSTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["frs", "FRSTestSupport", "StoreTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "FaceWebTests",
@@ -108,16 +118,12 @@ let package = Package(
                 "FaceVision",
                 "frs",
                 "FRSTestSupport",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "StoreTestSupport",
             ]
         ),
         .testTarget(
             name: "FaceStoreTests",
-            dependencies: [
-                "FaceStore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            dependencies: ["FaceStore", "StoreTestSupport"]
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,11 +1,12 @@
 import FRSTestSupport
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 @Suite("Crashes and concurrent workers", .serialized)
 struct CrashAndConcurrencyTests {
-    @Test("a detect killed with SIGKILL at random points and re-run ends with exactly one set of faces", arguments: Backends.all)
+    @Test("a detect killed with SIGKILL at random points and re-run ends with exactly one set of faces", arguments: TestBackends.all)
     func killedAndRestarted(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: allSeedPhotos)
         defer { Task { await library.destroy() } }
@@ -55,7 +56,7 @@ struct CrashAndConcurrencyTests {
 
     @Test("four workers on PostgreSQL process each photo exactly once")
     func fourWorkers() async throws {
-        guard Backends.all.contains(.postgres) else { return }
+        guard TestBackends.all.contains(.postgres) else { return }
         // All 39 photos: enough work that a worker which starts late still finds some left.
         let library = try await Library.make(.postgres, photos: allSeedPhotos)
         defer { Task { await library.destroy() } }

@@ -2,26 +2,16 @@ import FRSTestSupport
 import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import Testing
-@testable import FaceStore
-
-/// Backends the pipeline tests run on; PostgreSQL is required unless FRS_SKIP_POSTGRES=1.
-enum Backends {
-    static let postgresURL = ProcessInfo.processInfo.environment["FRS_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let all: [StoreBackend] = ProcessInfo.processInfo.environment["FRS_SKIP_POSTGRES"] == "1" ? [.sqlite] : [.sqlite, .postgres]
-}
-
-struct SetupError: Error, CustomStringConvertible {
-    var description: String
-}
 
 /// A fresh library for one test: a data directory, a database (a SQLite file in it, or a new
 /// PostgreSQL schema addressed by `?search_path=`), and a folder of photos copied from the samples.
 struct Library {
-    let backend: StoreBackend
-    let root: URL
-    let database: String
-    let schema: String?
+    let testDatabase: TestDatabase
+    var backend: StoreBackend { testDatabase.backend }
+    var root: URL { testDatabase.directory }
+    var database: String { testDatabase.location }
 
     var dataDirectory: URL { root.appendingPathComponent("data") }
     var photos: URL { root.appendingPathComponent("photos") }
@@ -31,23 +21,7 @@ struct Library {
 
     /// `server` is a PostgreSQL URL to use instead of `FRS_TEST_DATABASE_URL`.
     static func make(_ backend: StoreBackend, photos names: [String], server: String? = nil) async throws -> Library {
-        let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("frs-pipeline-\(tag)")
-        let library: Library
-        switch backend {
-        case .sqlite:
-            library = Library(backend: .sqlite, root: root, database: root.appendingPathComponent("data/frs.sqlite").path, schema: nil)
-        case .postgres:
-            guard let url = server ?? Backends.postgresURL else {
-                throw SetupError(description: "FRS_TEST_DATABASE_URL is not set: start a server with `export FRS_TEST_DATABASE_URL=\"$(scripts/pg-test-server start)\"` or set FRS_SKIP_POSTGRES=1")
-            }
-            let schema = "frs_pipe_\(tag)"
-            let admin = try PostgresStore(url: url, maximumConnections: 1)
-            // The schema name is made of hex digits above, so it is safe as an identifier.
-            try await admin.client.query(.init(unsafeSQL: #"CREATE SCHEMA "\#(schema)""#))
-            try await admin.close()
-            library = Library(backend: .postgres, root: root, database: url + (url.contains("?") ? "&" : "?") + "search_path=\(schema)", schema: schema)
-        }
+        let library = Library(testDatabase: try await TestDatabase.make(backend, server: server))
         try FileManager.default.createDirectory(at: library.photos, withIntermediateDirectories: true)
         for name in names {
             try FileManager.default.copyItem(at: seed.appendingPathComponent(name), to: library.photos.appendingPathComponent(name))
@@ -55,13 +29,7 @@ struct Library {
         return library
     }
 
-    func destroy() async {
-        try? FileManager.default.removeItem(at: root)
-        if let schema, let url = Backends.postgresURL, let admin = try? PostgresStore(url: url, maximumConnections: 1) {
-            _ = try? await admin.client.query(.init(unsafeSQL: #"DROP SCHEMA "\#(schema)" CASCADE"#))
-            try? await admin.close()
-        }
-    }
+    func destroy() async { await testDatabase.destroy() }
 
     /// Arguments that point a `frs` command at this library.
     var arguments: [String] { ["--database", database, "--data-dir", dataDirectory.path, "--config", root.appendingPathComponent("none.conf").path] }
