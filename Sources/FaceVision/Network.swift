@@ -46,8 +46,3 @@ final class Network: @unchecked Sendable {
         }
     }
 }
-
-/// Sets how many threads OpenCV may use for inference (0 = OpenCV's default).
-public func setInferenceThreads(_ count: Int) {
-    cvb_set_num_threads(Int32(count))
-}

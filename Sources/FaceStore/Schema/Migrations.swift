@@ -7,13 +7,6 @@ struct Migration: Sendable {
     /// One statement per element: PostgreSQL's extended protocol runs one statement per query.
     var sqlite: [String]
     var postgres: [String]
-
-    func statements(for backend: StoreBackend) -> [String] {
-        switch backend {
-        case .sqlite: sqlite
-        case .postgres: postgres
-        }
-    }
 }
 
 enum Migrations {
