@@ -55,6 +55,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Scoring detection and verification against labelled photos (`frs eval`): not part of the face API.
+        .target(name: "FaceEvaluation", dependencies: ["FaceVision"]),
         .target(name: "FaceClustering", swiftSettings: simdFlags),
         .executableTarget(name: "ClusterBench", dependencies: ["FaceClustering"], swiftSettings: simdFlags),
         .target(
@@ -82,6 +84,7 @@ let package = Package(
             name: "frs",
             dependencies: [
                 "FaceVision",
+                "FaceEvaluation",
                 "FaceStore",
                 "FaceClustering",
                 "FacePipeline",
@@ -104,6 +107,7 @@ let package = Package(
         .testTarget(name: "FaceVisionTests", dependencies: ["FaceVision", "FRSTestSupport"]),
         .testTarget(name: "FrsCLITests", dependencies: ["frs", "FRSTestSupport"]),
         .testTarget(name: "FaceClusteringTests", dependencies: ["FaceClustering"]),
+        .testTarget(name: "FaceEvaluationTests", dependencies: ["FaceEvaluation", "FaceVision"]),
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceStore", "FaceVision"]),
         .testTarget(
             name: "PipelineTests",
