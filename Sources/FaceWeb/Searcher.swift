@@ -9,12 +9,14 @@ import Foundation
 /// anyway. The assigned faces' embeddings stay in memory between searches until the assignments change.
 actor Searcher {
     private let store: any FaceStore
+    private let models: ModelStore
     private let work: ImageWorkQueue
     private var analyzer: FaceAnalyzer?
     private let corpus = SearchCorpus()
 
-    init(store: any FaceStore, work: ImageWorkQueue) {
+    init(store: any FaceStore, models: ModelStore, work: ImageWorkQueue) {
         self.store = store
+        self.models = models
         self.work = work
     }
 
@@ -25,7 +27,7 @@ actor Searcher {
 
     private func decodeAndSearch(_ imageData: Data) async throws -> [SearchedFace] {
         let image = try Image(data: imageData)
-        let analyzer = try self.analyzer ?? FaceAnalyzer()
+        let analyzer = try self.analyzer ?? FaceAnalyzer(models: models)
         self.analyzer = analyzer
         return try await PersonSearch(store: store, corpus: corpus).search(image, analyzer: analyzer)
     }

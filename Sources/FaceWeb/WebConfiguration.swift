@@ -1,4 +1,5 @@
 import FacePipeline
+import FaceVision
 import Foundation
 
 /// How `frs serve` runs. `validate()` enforces the rule that keeps a library private: a server
@@ -10,6 +11,8 @@ public struct WebConfiguration: Sendable {
     /// Required on any address but loopback; when set, every request must carry it.
     public var token: String?
     public var dataDirectory: DataDirectory
+    /// Where the search page's models are (installed on the first search).
+    public var models: ModelStore
     /// Largest request body (search uploads, forms); bigger ones get 413.
     public var uploadLimit: Int
     /// How many upload limits' worth of request bodies are held in memory at once (`BodyBudget`); past
@@ -28,12 +31,13 @@ public struct WebConfiguration: Sendable {
     public static let minimumTokenLength = 16
 
     public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil,
-                dataDirectory: DataDirectory = .default, uploadLimit: Int = defaultUploadLimit,
+                dataDirectory: DataDirectory, models: ModelStore, uploadLimit: Int = defaultUploadLimit,
                 idleTimeout: Duration = defaultIdleTimeout, secureCookies: Bool = false, concurrentUploads: Int = 8) {
         self.host = host
         self.port = port
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         self.dataDirectory = dataDirectory
+        self.models = models
         self.uploadLimit = uploadLimit
         self.idleTimeout = idleTimeout
         self.secureCookies = secureCookies

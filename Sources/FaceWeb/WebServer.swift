@@ -21,7 +21,7 @@ public struct WebServer: Sendable {
         self.configuration = configuration
         self.people = try PeopleService(store: store, actor: "web")
         self.work = ImageWorkQueue()
-        self.searcher = Searcher(store: store, work: work)
+        self.searcher = Searcher(store: store, models: configuration.models, work: work)
         self.bodies = BodyBudget(capacity: configuration.concurrentUploads * configuration.uploadLimit)
     }
 

@@ -10,15 +10,17 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the people pages and the JSON API.",
         discussion: """
         Listens on 127.0.0.1 unless --host says otherwise; any other address needs a token, which every \
-        request must then carry (Authorization: Bearer, or log in at /login). Give the token in $FRS_WEB_TOKEN \
-        or in a file (--token-file); --token works too but shows it to every user of the machine in `ps`.
+        request must then carry (Authorization: Bearer, or log in at /login). Give the token in $FRS_WEB_TOKEN, \
+        in a file (--token-file) or as `web_token` in the config file; --token works too but shows it to every \
+        user of the machine in `ps`.
         """
     )
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port (0: any free port, printed at start).") var port = 8080
-    @Option(help: ArgumentHelp("File whose first line is the access token (instead of $FRS_WEB_TOKEN).", valueName: "path"))
+    @Option(help: ArgumentHelp("File whose first line is the access token (instead of $FRS_WEB_TOKEN or web_token).",
+                               valueName: "path"))
     var tokenFile: String?
     @Option(help: ArgumentHelp("Access token; visible to other users in `ps`: prefer $FRS_WEB_TOKEN or --token-file.",
                                valueName: "token"))
@@ -34,8 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...4096).contains(uploadLimit) else { throw ValidationError("--upload-limit must be from 1 to 4096 MB") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be at least 1 second") }
+        var settings = try store.settings
+        if let token = try flagToken() { try settings.set(.webToken, token, source: .flag) }
         let configuration = WebConfiguration(
-            host: host, port: port, token: try resolvedToken(), dataDirectory: try store.settings.dataDirectory,
+            host: host, port: port, token: settings.webToken, dataDirectory: settings.dataDirectory, models: settings.models,
             uploadLimit: uploadLimit << 20, idleTimeout: .seconds(idleTimeout), secureCookies: secureCookies)
         do {
             try configuration.validate()
@@ -53,8 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// --token-file or --token (not both), else $FRS_WEB_TOKEN; an empty value means none.
-    func resolvedToken() throws -> String? {
+    /// The token of --token-file or --token (not both); nil leaves $FRS_WEB_TOKEN or the config file's web_token.
+    func flagToken() throws -> String? {
         if tokenFile != nil && token != nil { throw ValidationError("give --token-file or --token, not both") }
         if let tokenFile {
             let text: String
@@ -68,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard !trimmed.isEmpty else { throw ValidationError("the token file \(tokenFile) is empty: put the token on its first line") }
             return trimmed
         }
-        if let token {
+        if let token, !token.isEmpty {
             FileHandle.standardError.write(Data("""
                 frs serve: warning: --token is visible to every user of this machine (ps, /proc); \
                 set FRS_WEB_TOKEN or use --token-file instead
@@ -76,6 +80,6 @@ struct ServeCommand: AsyncParsableCommand {
                 """.utf8))
             return token
         }
-        return ProcessInfo.processInfo.environment["FRS_WEB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        return nil
     }
 }

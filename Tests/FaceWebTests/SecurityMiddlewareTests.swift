@@ -1,6 +1,7 @@
 import FRSTestSupport
 import FacePipeline
 import FaceStore
+import FaceVision
 import Foundation
 import GRDB
 import HTTPTypes
@@ -24,7 +25,8 @@ struct SecurityMiddlewareTests {
         do {
             try await withFaceStore(database.location) { store in
                 let person = try await store.createPerson(name: "Jenny").id
-                let configuration = WebConfiguration(token: token, dataDirectory: database.dataDirectory, uploadLimit: uploadLimit)
+                let configuration = WebConfiguration(token: token, dataDirectory: database.dataDirectory,
+                                                     models: ModelStore(directory: SharedData.models), uploadLimit: uploadLimit)
                 let server = try WebServer(configuration: configuration, store: store)
                 try await server.application().test(.live) { client in
                     try await body(Served(client: client, port: try #require(client.port), person: person, database: database))
@@ -296,7 +298,7 @@ struct SecurityMiddlewareTests {
         try await withServer(uploadLimit: 1024) { served in
             // Chunked uploads that stall: each holds a whole upload limit of the budget while it waits.
             var stalled: [RawConnection] = []
-            for _ in 0..<WebConfiguration(dataDirectory: served.database.dataDirectory).concurrentUploads {
+            for _ in 0..<WebConfiguration(dataDirectory: served.database.dataDirectory, models: ModelStore(directory: SharedData.models)).concurrentUploads {
                 let connection = try RawConnection(host: "localhost", port: served.port)
                 try connection.send("""
                     POST /api/search HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\n\
