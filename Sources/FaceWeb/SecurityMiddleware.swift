@@ -62,13 +62,13 @@ struct SecurityMiddleware: RouterMiddleware {
                 if let wait = await throttle.wait(for: context.client) { throw WebError.tooManyAttempts(wait: wait) }
                 guard constantTimeEquals(bearer, token) else {
                     await throttle.failed(context.client)
-                    throw WebError(status: .unauthorized, message: "wrong token: send Authorization: Bearer <the server's token>")
+                    throw WebError.unauthorized("wrong token: send Authorization: Bearer <the server's token>")
                 }
                 authorized = true
             }
             if !authorized && path != "/login" && !Self.publicAssets.contains(path) {
                 if isAPI {
-                    throw WebError(status: .unauthorized, message: "missing token: send Authorization: Bearer <the server's token>")
+                    throw WebError.unauthorized("missing token: send Authorization: Bearer <the server's token>")
                 }
                 return Self.withCookie(Responses.redirect("/login"), newSession, secure: secure)
             }

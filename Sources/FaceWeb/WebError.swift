@@ -17,6 +17,9 @@ struct WebError: HTTPResponseError, CustomStringConvertible {
     static func badRequest(_ message: String) -> WebError { WebError(status: .badRequest, message: message) }
     static func notFound(_ message: String) -> WebError { WebError(status: .notFound, message: message) }
     static func forbidden(_ message: String) -> WebError { WebError(status: .forbidden, message: message) }
+    static func unauthorized(_ message: String) -> WebError {
+        WebError(status: .unauthorized, message: message, headers: [.wwwAuthenticate: "Bearer"])
+    }
 
     /// 503 with `Retry-After`: the server is at one of its memory bounds.
     static func busy(_ message: String) -> WebError {

@@ -45,7 +45,9 @@ public struct WebServer: Sendable {
         return Application(
             router: router(),
             server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "frs"),
+            // "[::1]" is how URLs write the address; the socket wants it bare.
+            configuration: .init(address: .hostname(configuration.host.trimmingCharacters(in: ["[", "]"]), port: configuration.port),
+                                 serverName: "frs"),
             onServerRunning: { channel in
                 let address = channel.localAddress
                 onListening(address?.ipAddress ?? configuration.host, address?.port ?? configuration.port)
