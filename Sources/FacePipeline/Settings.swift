@@ -23,6 +23,8 @@ public struct Settings: Sendable {
         case logLevel = "log_level"
         case watchInterval = "watch_interval"
         case videoInterval = "video_interval"
+        case engine
+        case precision
 
         /// The environment variable that overrides this key.
         public var environmentName: String {
@@ -64,7 +66,7 @@ public struct Settings: Sendable {
         let defaults: [Key: String] = [
             .threshold: "0.9", .maxSide: "1024", .smallFaces: "false", .thumbnailSize: "160",
             .workers: "1", .leaseSeconds: "600", .logLevel: "info", .watchInterval: "30",
-            .videoInterval: "1",
+            .videoInterval: "1", .engine: "auto", .precision: "auto",
         ]
         for (key, text) in defaults { values[key] = Value(text: text, source: .defaults) }
         if FileManager.default.fileExists(atPath: configFile.path) {
@@ -111,6 +113,8 @@ public struct Settings: Sendable {
         case .smallFaces: guard Self.bool(text) != nil else { throw fail("true or false") }
         case .logLevel: guard LogLevelName(rawValue: text.lowercased()) != nil else { throw fail("one of trace, debug, info, notice, warning, error") }
         case .pathMap: _ = try PathMapping(parsing: text)
+        case .engine: guard EngineChoice(rawValue: text.lowercased()) != nil else { throw fail("auto, openvino or opencv") }
+        case .precision: guard Precision(rawValue: text.lowercased()) != nil else { throw fail("auto, f32 or bf16") }
         case .database, .dataDirectory, .modelsDirectory: guard !text.isEmpty else { throw fail("a value") }
         }
     }
@@ -155,6 +159,15 @@ public struct Settings: Sendable {
     public var videoInterval: Double { Double(text(.videoInterval) ?? "") ?? 1 }
     public var logLevel: String { text(.logLevel) ?? "info" }
     public var pathMapping: PathMapping { (try? PathMapping(parsing: text(.pathMap) ?? "")) ?? PathMapping() }
+
+    /// Which inference engine runs the networks, and in what precision.
+    public var engineChoice: EngineChoice { EngineChoice(rawValue: (text(.engine) ?? "").lowercased()) ?? .auto }
+    public var precision: Precision { Precision(rawValue: (text(.precision) ?? "").lowercased()) ?? .auto }
+
+    /// The engine `engine` and `precision` ask for (an unavailable OpenVINO under `auto` gives OpenCV and a notice).
+    public func inferenceEngine(notice: (String) -> Void = { _ in }) throws -> InferenceEngine {
+        try InferenceEngine.select(engineChoice, precision: precision, models: models, notice: notice)
+    }
 
     /// Every key with its effective value (secrets masked) and source, for `frs config show`.
     public var described: [(key: String, value: String, source: String)] {
