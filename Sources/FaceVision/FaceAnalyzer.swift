@@ -3,7 +3,7 @@ import Foundation
 /// Detection and embedding together: the five-minute API.
 ///
 /// ```swift
-/// let analyzer = try FaceAnalyzer()                       // installs models on first use
+/// let analyzer = try FaceAnalyzer(models: ModelStore(directory: modelsFolder))   // installs models on first use
 /// let image = try Image(contentsOf: photoURL)
 /// let faces = try analyzer.faces(in: image)              // boxes, scores, landmarks
 /// let embeddings = try analyzer.embeddings(of: faces, in: image)
@@ -17,11 +17,10 @@ public final class FaceAnalyzer: @unchecked Sendable {
     private let lock = NSLock()
     private var loadedEmbedder: FaceNet?
 
-    /// `engine` nil: `InferenceEngine.automatic` for the default models directory, else `auto` for `models`.
-    public init(models: ModelStore = ModelStore(), detectorOptions: RetinaFace.Options = .init(), batchSize: Int = 8,
+    /// `engine` nil: OpenVINO from `models` when it is installed, else OpenCV (a notice goes to `progress`).
+    public init(models: ModelStore, detectorOptions: RetinaFace.Options = .init(), batchSize: Int = 8,
                 engine: InferenceEngine? = nil, progress: (String) -> Void = { _ in }) throws {
-        let engine = try engine ?? (models.directory == ModelStore.defaultDirectory
-            ? .automatic : InferenceEngine.select(.auto, precision: .auto, models: models, notice: progress))
+        let engine = try engine ?? InferenceEngine.select(.auto, precision: .auto, models: models, notice: progress)
         self.engine = engine
         detector = try RetinaFace(modelURL: models.ensure(.retinaFace, progress: progress), options: detectorOptions, engine: engine)
         // FaceNet is 94 MB: make sure it is there now, but load it only when first needed.

@@ -48,8 +48,8 @@ public final class FaceNet: @unchecked Sendable {
     /// The bottleneck before L2 normalisation: its norm is the quality signal.
     private static let bottleneck = "InceptionResnetV1/Bottleneck/BatchNorm/Reshape_1"
 
-    public init(modelURL: URL, batchSize: Int = 8, engine: InferenceEngine? = nil) throws {
-        self.engine = try engine ?? .automatic
+    public init(modelURL: URL, batchSize: Int = 8, engine: InferenceEngine) throws {
+        self.engine = engine
         let bytes: [UInt8]
         do {
             bytes = Array(try Data(contentsOf: modelURL))

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Which engine runs the networks (the `engine` setting).
 public enum EngineChoice: String, CaseIterable, Sendable {
@@ -51,7 +50,7 @@ protocol InferenceBackend: Sendable {
 /// The engine the networks run on, with its version and precision.
 ///
 /// ```swift
-/// let engine = try InferenceEngine.select(.auto, precision: .auto, models: ModelStore()) { print($0) }
+/// let engine = try InferenceEngine.select(.auto, precision: .auto, models: settings.models) { print($0) }
 /// print(engine)                                   // "openvino 2026.4.1 (bf16)"
 /// let detector = try RetinaFace(modelURL: url, engine: engine)
 /// ```
@@ -111,23 +110,6 @@ public final class InferenceEngine: Sendable, CustomStringConvertible {
         }
     }
 
-    /// The engine code without settings uses: `auto` with the default models directory; notices go to standard error.
-    public static var automatic: InferenceEngine {
-        get throws {
-            try automaticEngine.withLock { cached in
-                if let cached { return try cached.get() }
-                let result = Result {
-                    try select(.auto, precision: .auto, models: ModelStore()) {
-                        FileHandle.standardError.write(Data("frs: \($0)\n".utf8))
-                    }
-                }
-                cached = result
-                return try result.get()
-            }
-        }
-    }
-
-    private static let automaticEngine = Mutex<Result<InferenceEngine, Error>?>(nil)
 }
 
 /// OpenCV's dnn module: loads graphs from memory and takes any input shape.

@@ -49,8 +49,8 @@ public final class RetinaFace: @unchecked Sendable {
 
     static let anchorSizes: [Int: [Float]] = [8: [16, 32], 16: [64, 128], 32: [256, 512]]
 
-    public init(modelURL: URL, options: Options = Options(), engine: InferenceEngine? = nil) throws {
-        self.engine = try engine ?? .automatic
+    public init(modelURL: URL, options: Options = Options(), engine: InferenceEngine) throws {
+        self.engine = engine
         let bytes: [UInt8]
         do {
             bytes = Array(try Data(contentsOf: modelURL))

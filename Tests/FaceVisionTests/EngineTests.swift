@@ -7,7 +7,7 @@ import Testing
 @Suite("Inference engines")
 struct EngineTests {
     static func openVINO(_ precision: Precision) throws -> InferenceEngine {
-        try InferenceEngine.openVINO(models: ModelStore(), precision: precision)
+        try InferenceEngine.openVINO(models: Fixtures.models, precision: precision)
     }
 
     /// Both engines at the same input size: longer side 640, padded to a multiple of 32.
@@ -16,7 +16,7 @@ struct EngineTests {
         options.longerSide = 640...640
         options.scoreThreshold = 0.5
         options.paddingStep = 32
-        return try RetinaFace(modelURL: ModelStore().ensure(.retinaFace), options: options, engine: engine)
+        return try RetinaFace(modelURL: Fixtures.models.ensure(.retinaFace), options: options, engine: engine)
     }
 
     static let photos: [URL] = (try? ImageFiles.list(in: Fixtures.seed)) ?? []
@@ -96,7 +96,7 @@ struct EngineTests {
     }
 
     static func embeddings(_ engine: InferenceEngine, batchSize: Int = 8, crops: [Image]? = nil) throws -> [FaceEmbedding] {
-        let facenet = try FaceNet(modelURL: ModelStore().ensure(.faceNet), batchSize: batchSize, engine: engine)
+        let facenet = try FaceNet(modelURL: Fixtures.models.ensure(.faceNet), batchSize: batchSize, engine: engine)
         return try facenet.embed(crops: crops ?? Self.crops.get())
     }
 
@@ -147,12 +147,12 @@ struct EngineTests {
             "\(error)".contains("frs models install")
         }
         // And OpenCV is there for what follows: a detector on the fallback engine finds faces.
-        let detector = try RetinaFace(modelURL: ModelStore().ensure(.retinaFace), engine: engine)
+        let detector = try RetinaFace(modelURL: Fixtures.models.ensure(.retinaFace), engine: engine)
         #expect(try detector.detect(in: Image(contentsOf: Fixtures.seedPhoto("Jenny.jpg"))).count >= 1)
     }
 
     @Test func corruptLibraryIsRefused() throws {
-        let installed = ModelStore()
+        let installed = Fixtures.models
         try #require(installed.engineState() == .installed, "OpenVINO must be installed (frs models install) for this test")
         let copy = ModelStore(directory: try Fixtures.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: copy.directory) }

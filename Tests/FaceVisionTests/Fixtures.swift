@@ -17,7 +17,10 @@ enum Fixtures {
     }
 
     /// One analyzer for all tests; models are installed on first use.
-    private static let analyzerResult = Result { try FaceAnalyzer(progress: { print($0) }) }
+    /// The model cache the tests share (`$FRS_MODELS`, else frs's default).
+    static var models: ModelStore { ModelStore(directory: SharedData.models) }
+
+    private static let analyzerResult = Result { try FaceAnalyzer(models: models, progress: { print($0) }) }
     static func analyzer() throws -> FaceAnalyzer { try analyzerResult.get() }
 
     /// Detectors that work at longer side 640 and keep scores >= 0.5, like the reference: on OpenCV,
@@ -27,12 +30,12 @@ enum Fixtures {
             var options = RetinaFace.Options()
             options.longerSide = 640...640
             options.scoreThreshold = 0.5
-            return try RetinaFace(modelURL: ModelStore().ensure(.retinaFace), options: options, engine: engine())
+            return try RetinaFace(modelURL: models.ensure(.retinaFace), options: options, engine: engine())
         }
     }
     private static let referenceDetectors: [InferenceEngine.Kind: Result<RetinaFace, Error>] = [
         .openCV: makeReferenceDetector { .openCV },
-        .openVINO: makeReferenceDetector { try InferenceEngine.openVINO(models: ModelStore(), precision: .f32) },
+        .openVINO: makeReferenceDetector { try InferenceEngine.openVINO(models: models, precision: .f32) },
     ]
     static func referenceDetector(_ engine: InferenceEngine.Kind) throws -> RetinaFace { try referenceDetectors[engine]!.get() }
 
