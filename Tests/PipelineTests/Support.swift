@@ -107,7 +107,10 @@ struct Library {
 
 /// What `frs test` finds in each photo (same detector, same default options), by file name.
 enum Expected {
-    private static let detector = Result { try RetinaFace(modelURL: ModelStore(directory: SharedData.models).ensure(.retinaFace)) }
+    private static let detector = Result {
+        let models = ModelStore(directory: SharedData.models)
+        return try RetinaFace(modelURL: models.ensure(.retinaFace), engine: InferenceEngine.select(.auto, precision: .auto, models: models))
+    }
 
     static func faces(in names: [String]) throws -> [String: [BoundingBox]] {
         var result: [String: [BoundingBox]] = [:]
