@@ -107,15 +107,16 @@ enum SQLServerSchema {
     static func id(_ table: String) -> String { "{ID:\(table)}" }
 
     /// Runs `sql` as dynamic SQL with every `id(...)` token replaced by the referenced table's id type
-    /// (read from sys.columns, so only INT or BIGINT can come in). `sql` holds no quotes.
+    /// (read from sys.columns, so only INT or BIGINT can come in; BIGINT for a table not created yet,
+    /// which frs then creates with a BIGINT id). `sql` holds no quotes.
     static func resolvingIdTypes(_ sql: String) -> String {
         let referenced = tables.map(\.name).filter { sql.contains(id($0)) }
         guard !referenced.isEmpty else { return sql }
         precondition(!sql.contains("'"), "dynamic DDL must not contain quotes")
         let replacements = referenced.map { table in
             """
-                SET @sql = REPLACE(@sql, N'\(id(table))', (SELECT CASE TYPE_NAME(system_type_id) WHEN N'int' THEN N'INT' ELSE N'BIGINT' END
-                                                           FROM sys.columns WHERE object_id = OBJECT_ID(N'\(table)') AND name = N'Id'));
+                SET @sql = REPLACE(@sql, N'\(id(table))', COALESCE((SELECT CASE TYPE_NAME(system_type_id) WHEN N'int' THEN N'INT' ELSE N'BIGINT' END
+                                                                    FROM sys.columns WHERE object_id = OBJECT_ID(N'\(table)') AND name = N'Id'), N'BIGINT'));
             """
         }.joined(separator: "\n")
         return """
