@@ -48,9 +48,12 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // unixODBC (Debian unixodbc-dev; the FreeTDS driver is tdsodbc), for the SQL Server store.
+        .systemLibrary(name: "CODBC", pkgConfig: "odbc", providers: [.apt(["unixodbc-dev", "tdsodbc"])]),
         .target(
             name: "FaceStore",
             dependencies: [
+                "CODBC",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
