@@ -330,6 +330,9 @@ enum SQLServerSQL {
         UPDATE fc SET "PersonId" = ?, "ModifiedAt" = SYSUTCDATETIME() FROM "Faces" fc
         WHERE fc."PersonId" = ? AND \(personDiffers)
         """
+    static let unverifyFacesOfPerson = """
+        UPDATE "Faces" SET "IsUserVerified" = 0, "ModifiedAt" = SYSUTCDATETIME() WHERE "PersonId" = ?
+        """
     static let rename = """
         UPDATE "Persons" SET "Name" = ?, "IsUserNamed" = 1, "ModifiedAt" = SYSUTCDATETIME() OUTPUT INSERTED."Id" WHERE "Id" = ?
         """
@@ -379,7 +382,7 @@ enum SQLServerSQL {
             ("nextPersonNumber", nextPersonNumber), ("insertPerson", insertPerson), ("personById", personById),
             ("lockPerson", lockPerson), ("allPersons", allPersons), ("personSummaries", personSummaries),
             ("historyForIds", historyForIds), ("moveIds", moveIds), ("historyFromPerson", historyFromPerson),
-            ("moveFromPerson", moveFromPerson), ("rename", rename), ("setDetails", setDetails), ("setHidden", setHidden),
+            ("moveFromPerson", moveFromPerson), ("unverifyFacesOfPerson", unverifyFacesOfPerson), ("rename", rename), ("setDetails", setDetails), ("setHidden", setHidden),
             ("mediaFileOfFace", mediaFileOfFace), ("setPortrait", setPortrait), ("adoptName", adoptName),
             ("deletePerson", deletePerson), ("assignments", assignments),
         ]

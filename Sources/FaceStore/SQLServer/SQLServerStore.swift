@@ -17,7 +17,8 @@ public final class SQLServerStore: FaceStore {
     let driver: String
     let pool: ODBCPool
     let logger: Logger
-    let thumbnailNaming: ThumbnailNaming
+    /// How `complete` names thumbnails (`Faces.Name`).
+    public let thumbnailNaming: ThumbnailNaming
 
     /// How often a transaction chosen as deadlock victim is run again before the error is reported.
     static let deadlockRetries = 5
