@@ -84,8 +84,6 @@ actor LoginThrottle {
         }
     }
 
-    func succeeded(_ client: String) { failures[client] = nil }
-
     private func prune(_ client: String) -> [ContinuousClock.Instant] {
         let now = clock.now
         let recent = (failures[client] ?? []).filter { now - $0 < window }

@@ -30,17 +30,9 @@ actor SessionStore {
     private var unreturnedCount = 0
     private var serial: UInt64 = 0
 
-    let unreturnedCapacity: Int
-    let perClientCapacity: Int
-    let capacity: Int
-
-    init(unreturnedCapacity: Int = 1_000, perClientCapacity: Int = 100, capacity: Int = 10_000) {
-        self.unreturnedCapacity = unreturnedCapacity
-        self.perClientCapacity = perClientCapacity
-        self.capacity = capacity
-    }
-
-    var count: Int { sessions.count }
+    static let unreturnedCapacity = 1_000
+    static let perClientCapacity = 100
+    static let capacity = 10_000
 
     /// The session whose cookie this is; its cookie having come back marks it as a browser's.
     func session(id: String?) -> Session? {
@@ -50,7 +42,7 @@ actor SessionStore {
             sessions[id] = session
             unreturnedCount -= 1
             let ofClient = sessions.values.filter { $0.client == session.client && $0.isReturned && !$0.isAuthenticated }
-            if ofClient.count > perClientCapacity,
+            if ofClient.count > Self.perClientCapacity,
                let oldest = ofClient.filter({ $0.id != id }).min(by: { $0.serial < $1.serial }) {
                 remove(oldest.id)
             }
@@ -59,8 +51,8 @@ actor SessionStore {
     }
 
     func create(client: String) -> Session {
-        if unreturnedCount >= unreturnedCapacity { evictOldestUnreturned() }
-        if sessions.count >= capacity {
+        if unreturnedCount >= Self.unreturnedCapacity { evictOldestUnreturned() }
+        if sessions.count >= Self.capacity {
             let oldest = sessions.values.filter { !$0.isAuthenticated }.min { $0.serial < $1.serial }
                 ?? sessions.values.min { $0.serial < $1.serial }
             if let oldest { remove(oldest.id) }
@@ -76,7 +68,7 @@ actor SessionStore {
         var session = Session(id: Self.randomToken(), csrfToken: Self.randomToken(), isAuthenticated: true,
                               client: client, serial: nextSerial())
         session.isReturned = true
-        if sessions.count >= capacity, let oldest = sessions.values.min(by: { $0.serial < $1.serial }) { remove(oldest.id) }
+        if sessions.count >= Self.capacity, let oldest = sessions.values.min(by: { $0.serial < $1.serial }) { remove(oldest.id) }
         return insert(session)
     }
 
@@ -86,7 +78,7 @@ actor SessionStore {
             unreturned.append(session.id)
             unreturnedCount += 1
             // Ids that came back stay in the queue until popped: compact it before it outgrows the sessions.
-            if unreturned.count - unreturnedHead > 2 * unreturnedCapacity {
+            if unreturned.count - unreturnedHead > 2 * Self.unreturnedCapacity {
                 unreturned = unreturned[unreturnedHead...].filter { sessions[$0]?.isReturned == false }
                 unreturnedHead = 0
             }
@@ -108,7 +100,7 @@ actor SessionStore {
                 break
             }
         }
-        if unreturnedHead > unreturnedCapacity {
+        if unreturnedHead > Self.unreturnedCapacity {
             unreturned.removeFirst(unreturnedHead)
             unreturnedHead = 0
         }

@@ -83,6 +83,9 @@ struct SQLServerDialectTests {
         #expect(claim.components(separatedBy: "\"Status\" = N'pending' OR").count == 3, "the condition appears twice")
         #expect(claim.contains("OUTPUT INSERTED.\"Id\""))
         #expect(SQLServerSQL.lockMediaByPath.contains("WITH (UPDLOCK, HOLDLOCK)"))
+        // An empty claim is checked against rows READPAST skipped, without waiting for their locks.
+        #expect(SQLServerSQL.claimableBehindLocks.contains("WITH (READUNCOMMITTED)"))
+        #expect(SQLServerSQL.claimableBehindLocks.contains("\"Status\" = N'pending' OR"))
         #expect(SQLServerSQL.lockItem.contains("UPDLOCK") && SQLServerSQL.lockPerson.contains("UPDLOCK"))
     }
 

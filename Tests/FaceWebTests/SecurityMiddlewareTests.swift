@@ -250,6 +250,26 @@ struct SecurityMiddlewareTests {
         }
     }
 
+    @Test("one client address cannot push out another's sessions, and logged-in sessions outlast the rest")
+    func sessionBoundsPerClient() async throws {
+        let store = SessionStore()
+        let browser = await store.create(client: "10.0.0.2")
+        #expect(await store.session(id: browser.id) != nil)
+        let loggedIn = await store.logIn(replacing: nil, client: "10.0.0.1")
+        // One address returns the cookies of more sessions than it may keep, and ignores many more.
+        var returned: [String] = []
+        for _ in 0..<(SessionStore.perClientCapacity + 20) {
+            let session = await store.create(client: "10.0.0.1")
+            returned.append(session.id)
+            _ = await store.session(id: session.id)
+        }
+        for _ in 0..<(SessionStore.unreturnedCapacity + 500) { _ = await store.create(client: "10.0.0.1") }
+        #expect(await store.session(id: browser.id) != nil, "another address's session survives")
+        #expect(await store.session(id: loggedIn.id)?.isAuthenticated == true, "a logged-in session survives")
+        #expect(await store.session(id: returned[0]) == nil, "the flooding address lost its own oldest")
+        #expect(await store.session(id: returned.last!) != nil)
+    }
+
     @Test("logging in gives a new session id, and wrong tokens are rate limited")
     func loginRotatesTheSessionAndIsRateLimited() async throws {
         try await withServer(token: Self.token) { served in

@@ -303,16 +303,23 @@ final class ODBCConnection {
         try check(SQLAllocHandle(SQLSMALLINT(SQL_HANDLE_STMT), dbc, &stmt), "allocate statement", SQL_HANDLE_DBC, dbc)
         defer { SQLFreeHandle(SQLSMALLINT(SQL_HANDLE_STMT), stmt) }
         var text = Array(sql.utf8)
-        try check(SQLPrepare(stmt, &text, SQLINTEGER(text.count)), "prepare", SQL_HANDLE_STMT, stmt)
         let buffers = ParameterBuffers(values)
         defer { buffers.release() }
-        for (index, parameter) in buffers.parameters.enumerated() {
-            try check(SQLBindParameter(stmt, SQLUSMALLINT(index + 1), SQLSMALLINT(SQL_PARAM_INPUT), parameter.cType,
-                                       parameter.sqlType, parameter.columnSize, 0, parameter.pointer,
-                                       parameter.bufferLength, parameter.indicator),
-                      "bind", SQL_HANDLE_STMT, stmt)
+        let rc: SQLRETURN
+        if values.isEmpty {
+            // A batch without parameters goes as it is (a TDS language batch): SET options and
+            // DDL then act on the session, not only inside a prepared statement's scope.
+            rc = SQLExecDirect(stmt, &text, SQLINTEGER(text.count))
+        } else {
+            try check(SQLPrepare(stmt, &text, SQLINTEGER(text.count)), "prepare", SQL_HANDLE_STMT, stmt)
+            for (index, parameter) in buffers.parameters.enumerated() {
+                try check(SQLBindParameter(stmt, SQLUSMALLINT(index + 1), SQLSMALLINT(SQL_PARAM_INPUT), parameter.cType,
+                                           parameter.sqlType, parameter.columnSize, 0, parameter.pointer,
+                                           parameter.bufferLength, parameter.indicator),
+                          "bind", SQL_HANDLE_STMT, stmt)
+            }
+            rc = SQLExecute(stmt)
         }
-        let rc = SQLExecute(stmt)
         if rc == SQLRETURN(SQL_NO_DATA) { return } // e.g. an UPDATE that matched nothing
         try check(rc, "execute", SQL_HANDLE_STMT, stmt)
         var firstResult = true

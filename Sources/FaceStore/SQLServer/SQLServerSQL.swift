@@ -16,13 +16,16 @@ enum SQLServerSQL {
         SET ARITHABORT ON; SET CONCAT_NULL_YIELDS_NULL ON; SET QUOTED_IDENTIFIER ON; SET NUMERIC_ROUNDABORT OFF
         """
 
-    /// Serialises migrators: the lock is the transaction's and ends with it. Result: the lock's
-    /// return code (>= 0 granted).
+    /// Serialises migrators. Owned by the session, not a transaction: with autocommit off, ODBC runs
+    /// in implicit-transaction mode, where EXEC does not open a transaction for a transaction-owned
+    /// lock to belong to. Released after the commit (and by the server if the process dies).
+    /// Result: the lock's return code (>= 0 granted).
     static let migrationLock = """
         DECLARE @result INT;
-        EXEC @result = sp_getapplock @Resource = N'frs.migrate', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1;
+        EXEC @result = sp_getapplock @Resource = N'frs.migrate', @LockMode = N'Exclusive', @LockOwner = N'Session', @LockTimeout = -1;
         SELECT @result AS "Result"
         """
+    static let migrationUnlock = "EXEC sp_releaseapplock @Resource = N'frs.migrate', @LockOwner = N'Session'"
 
     static let createMigrationsTable = """
         IF OBJECT_ID(N'schema_migrations', N'U') IS NULL
@@ -132,6 +135,11 @@ enum SQLServerSQL {
         WHERE i."Id" IN (SELECT TOP (?) c."Id" FROM "MediaItems" c WITH (UPDLOCK, READPAST, ROWLOCK)
                          WHERE \(claimable("c")) ORDER BY c."Id")
           AND \(claimable("i"))
+        """
+    /// After an empty claim: is anything claimable that READPAST passed over (rows locked by an adder,
+    /// or a page or table lock after escalation)? Reads without locks so that it never waits either.
+    static let claimableBehindLocks = """
+        SELECT TOP (1) i."Id" FROM "MediaItems" i WITH (READUNCOMMITTED) WHERE \(claimable("i"))
         """
     static let workItemsByIds = """
         SELECT \(workItemColumns) FROM "MediaItems" i JOIN "MediaFile" f ON f."Id" = i."MediaFileId"
@@ -322,6 +330,9 @@ enum SQLServerSQL {
         UPDATE fc SET "PersonId" = ?, "ModifiedAt" = SYSUTCDATETIME() FROM "Faces" fc
         WHERE fc."PersonId" = ? AND \(personDiffers)
         """
+    static let unverifyFacesOfPerson = """
+        UPDATE "Faces" SET "IsUserVerified" = 0, "ModifiedAt" = SYSUTCDATETIME() WHERE "PersonId" = ?
+        """
     static let rename = """
         UPDATE "Persons" SET "Name" = ?, "IsUserNamed" = 1, "ModifiedAt" = SYSUTCDATETIME() OUTPUT INSERTED."Id" WHERE "Id" = ?
         """
@@ -351,7 +362,7 @@ enum SQLServerSQL {
     /// Every statement, by name, for the dialect tests.
     static var all: [(name: String, sql: String)] {
         var list: [(String, String)] = [
-            ("sessionSetup", sessionSetup), ("migrationLock", migrationLock), ("createMigrationsTable", createMigrationsTable),
+            ("sessionSetup", sessionSetup), ("migrationLock", migrationLock), ("migrationUnlock", migrationUnlock), ("createMigrationsTable", createMigrationsTable),
             ("appliedVersions", appliedVersions), ("recordMigration", recordMigration), ("schemaVersion", schemaVersion),
             ("maxVersion", maxVersion), ("recognitionLock", recognitionLock), ("recognitionUnlock", recognitionUnlock),
             ("lockMediaByPath", lockMediaByPath), ("insertMediaFile", insertMediaFile), ("updateMediaFile", updateMediaFile),
@@ -359,6 +370,7 @@ enum SQLServerSQL {
             ("deleteItemsOfFile", deleteItemsOfFile), ("requeueItemsOfFile", requeueItemsOfFile),
             ("insertFrameItems", insertFrameItems), ("insertPhotoItem", insertPhotoItem), ("mediaFileByPath", mediaFileByPath),
             ("mediaFilesByHash", mediaFilesByHash), ("mediaFileById", mediaFileById), ("claim", claim),
+            ("claimableBehindLocks", claimableBehindLocks),
             ("workItemsByIds", workItemsByIds), ("itemsNeedingWork", itemsNeedingWork), ("lockItem", lockItem),
             ("renewLease", renewLease), ("clearPortraitsOfItem", clearPortraitsOfItem), ("deleteFacesOfItem", deleteFacesOfItem),
             ("insertFace", insertFace), ("nameFace", nameFace), ("markDone", markDone), ("markFailed", markFailed),
@@ -370,7 +382,7 @@ enum SQLServerSQL {
             ("nextPersonNumber", nextPersonNumber), ("insertPerson", insertPerson), ("personById", personById),
             ("lockPerson", lockPerson), ("allPersons", allPersons), ("personSummaries", personSummaries),
             ("historyForIds", historyForIds), ("moveIds", moveIds), ("historyFromPerson", historyFromPerson),
-            ("moveFromPerson", moveFromPerson), ("rename", rename), ("setDetails", setDetails), ("setHidden", setHidden),
+            ("moveFromPerson", moveFromPerson), ("unverifyFacesOfPerson", unverifyFacesOfPerson), ("rename", rename), ("setDetails", setDetails), ("setHidden", setHidden),
             ("mediaFileOfFace", mediaFileOfFace), ("setPortrait", setPortrait), ("adoptName", adoptName),
             ("deletePerson", deletePerson), ("assignments", assignments),
         ]

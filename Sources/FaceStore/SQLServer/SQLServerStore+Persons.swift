@@ -24,15 +24,25 @@ extension SQLServerStore {
         if try db.rows(sql, values).isEmpty { throw notFoundPerson(id) }
     }
 
-    public func createPerson(name: String?) async throws -> Person {
+    /// A new person, and with `faces` those faces moved to it in the same transaction (see `assign`).
+    public func createPerson(name: String?, faces: [Int64], reason: AssignmentReason, actor: String,
+                             verified: Bool?) async throws -> Person {
         try await transaction("createPerson") { db in
             // The counter row's update lock serialises concurrent creators; the value only grows,
             // so a deleted person's number is never handed out again.
             let number = try db.rows(SQLServerSQL.nextPersonNumber, [.text(personNumberCounter)])[0].int64("Value")
             let row = try db.rows(SQLServerSQL.insertPerson, [.text(name ?? Person.machineName(number: number)),
                                                               .bool(name != nil), .int(number)])[0]
-            return try Self.person(row)
+            let person = try Self.person(row)
+            try Self.assign(db, faces: faces, to: person.id, reason: reason, actor: actor, verified: verified)
+            return person
         }
+    }
+
+    // The protocol's short forms on this branch; the FaceStore extension provides them once the
+    // protocol takes `faces:` and `verified:`.
+    public func createPerson(name: String?) async throws -> Person {
+        try await createPerson(name: name, faces: [], reason: .user, actor: "", verified: nil)
     }
 
     public func person(id: Int64) async throws -> Person? {
@@ -68,9 +78,24 @@ extension SQLServerStore {
     }
 
     public func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String) async throws {
+        try await assign(faces: faces, to: person, reason: reason, actor: actor, verified: nil)
+    }
+
+    /// Moves faces to `person` (nil: unassign) with history rows; `verified`, when given, sets their
+    /// `IsUserVerified` in the same transaction, so a user's move is confirmed with it or not at all.
+    public func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String, verified: Bool?) async throws {
         try await transaction("assign", id: person) { db in
             if let person { _ = try Self.lockPerson(db, person) }
-            try Self.moveFaces(db, ids: faces, to: person, reason: reason, actor: actor)
+            try Self.assign(db, faces: faces, to: person, reason: reason, actor: actor, verified: verified)
+        }
+    }
+
+    static func assign(_ db: ODBCConnection, faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String,
+                       verified: Bool?) throws {
+        guard !faces.isEmpty else { return }
+        try moveFaces(db, ids: faces, to: person, reason: reason, actor: actor)
+        if let verified {
+            try db.run(SQLServerSQL.setVerified, [.bool(verified), TSQL.jsonArray(faces)])
         }
     }
 
@@ -123,6 +148,8 @@ extension SQLServerStore {
     public func deletePerson(_ id: Int64, actor: String) async throws {
         try await transaction("deletePerson", id: id) { db in
             _ = try Self.lockPerson(db, id)
+            // Its faces are the machine's again: unassigned and unconfirmed.
+            try db.run(SQLServerSQL.unverifyFacesOfPerson, [.int(id)])
             try Self.moveFaces(db, fromPerson: id, to: nil, reason: .deletePerson, actor: actor)
             try db.run(SQLServerSQL.deletePerson, [.int(id)])
         }

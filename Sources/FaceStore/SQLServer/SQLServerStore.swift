@@ -17,7 +17,8 @@ public final class SQLServerStore: FaceStore {
     let driver: String
     let pool: ODBCPool
     let logger: Logger
-    let thumbnailNaming: ThumbnailNaming
+    /// How `complete` names thumbnails (`Faces.Name`).
+    public let thumbnailNaming: ThumbnailNaming
 
     /// How often a transaction chosen as deadlock victim is run again before the error is reported.
     static let deadlockRetries = 5
@@ -130,21 +131,41 @@ public final class SQLServerStore: FaceStore {
     // MARK: Schema
 
     public func migrate() async throws {
-        try await transaction("migrate") { db in
-            // Many workers may start at once: one migrates, the others wait and then find nothing to do.
-            let lock = try db.rows(SQLServerSQL.migrationLock).first?.int("Result") ?? -999
-            guard lock >= 0 else {
-                throw FaceStoreError(.database, operation: "", backend: .sqlServer,
-                                     detail: "sp_getapplock for the migration returned \(lock)")
-            }
-            try db.run(SQLServerSQL.createMigrationsTable)
-            let applied = Set(try db.rows(SQLServerSQL.appliedVersions).map { try $0.int("version") })
-            for migration in Migrations.all where !applied.contains(migration.version) {
-                for statement in migration.sqlServer {
-                    try db.run(statement)
+        try await storeOperation("migrate", .sqlServer) {
+            try await pool.withWorker { worker in
+                try await worker.perform { db in
+                    // Many workers may start at once: one migrates, the others wait and then find nothing to do.
+                    let lock = try db.rows(SQLServerSQL.migrationLock).first?.int("Result") ?? -999
+                    guard lock >= 0 else {
+                        db.rollback()
+                        throw FaceStoreError(.database, operation: "", backend: .sqlServer,
+                                             detail: "sp_getapplock for the migration returned \(lock)")
+                    }
+                    defer {
+                        try? db.run(SQLServerSQL.migrationUnlock)
+                        try? db.commit()
+                    }
+                    do {
+                        try Self.applyMigrations(db)
+                        try db.commit()
+                    } catch {
+                        db.rollback()
+                        throw error
+                    }
                 }
-                try db.run(SQLServerSQL.recordMigration, [.int(migration.version), .text(migration.name)])
             }
+        }
+    }
+
+    /// Every migration not applied yet, in one transaction (DDL is transactional in SQL Server).
+    private static func applyMigrations(_ db: ODBCConnection) throws {
+        try db.run(SQLServerSQL.createMigrationsTable)
+        let applied = Set(try db.rows(SQLServerSQL.appliedVersions).map { try $0.int("version") })
+        for migration in Migrations.all where !applied.contains(migration.version) {
+            for statement in migration.sqlServer {
+                try db.run(statement)
+            }
+            try db.run(SQLServerSQL.recordMigration, [.int(migration.version), .text(migration.name)])
         }
     }
 
@@ -242,12 +263,27 @@ public final class SQLServerStore: FaceStore {
                  leaseOwner: try r.optionalString("LeaseOwner"), leaseExpiresAt: try r.optionalDate("LeaseExpiresAt"))
     }
 
+    /// How long `claim` keeps trying while claimable rows are only locked, not taken.
+    static let claimPatience: Duration = .seconds(30)
+
     public func claim(owner: String, limit: Int, leaseSeconds: Double, retryFailed: Bool) async throws -> [WorkItem] {
-        try await transaction("claim") { db in
-            let ids = try db.rows(SQLServerSQL.claim, [.text(owner)] + TSQL.leaseParts(leaseSeconds)
-                                  + [.int(limit), .bool(retryFailed), .bool(retryFailed)]).map { try $0.int64("Id") }
-            guard !ids.isEmpty else { return [] }
-            return try db.rows(SQLServerSQL.workItemsByIds, [TSQL.jsonArray(ids)]).map(Self.workItem)
+        // READPAST skips every locked row, also rows an adder has not committed yet and whole pages
+        // or tables after lock escalation, so an empty claim does not mean that no work is left
+        // (workers stop on an empty claim): look past the locks, and try again while work is there.
+        let start = ContinuousClock.now
+        while true {
+            let items = try await transaction("claim") { db in
+                let ids = try db.rows(SQLServerSQL.claim, [.text(owner)] + TSQL.leaseParts(leaseSeconds)
+                                      + [.int(limit), .bool(retryFailed), .bool(retryFailed)]).map { try $0.int64("Id") }
+                guard !ids.isEmpty else { return [WorkItem]() }
+                return try db.rows(SQLServerSQL.workItemsByIds, [TSQL.jsonArray(ids)]).map(Self.workItem)
+            }
+            guard items.isEmpty, ContinuousClock.now - start < Self.claimPatience else { return items }
+            let lockedWork = try await read("claim") { db in
+                try !db.rows(SQLServerSQL.claimableBehindLocks, [.bool(retryFailed)]).isEmpty
+            }
+            guard lockedWork else { return [] }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...200)))
         }
     }
 
