@@ -3,8 +3,8 @@ import Logging
 
 /// The storage layer of frs: media, work queue, faces, embeddings and persons in SQL.
 ///
-/// Two implementations share the schema and the behaviour: `SQLiteStore` (one file, the default)
-/// and `PostgresStore` (shared by many worker processes on several machines).
+/// Three implementations share the schema and the behaviour: `SQLiteStore` (one file, the default),
+/// `PostgresStore` and `SQLServerStore` (shared by many worker processes on several machines).
 /// Every method is safe to call from many tasks and many processes at once; all
 /// multi-row changes happen in one transaction. Errors are `FaceStoreError`.
 public protocol FaceStore: Sendable {
@@ -130,31 +130,4 @@ extension FaceStore {
             try await body(page)
         }
     }
-}
-
-/// Opens the store a location names: `postgres://` or `postgresql://` URLs open PostgreSQL,
-/// anything else is a SQLite file path (an optional `sqlite://` prefix is stripped).
-/// Migrates unless `migrate` is false (dry runs that must not create anything).
-public func openFaceStore(
-    _ location: String,
-    migrate: Bool = true,
-    thumbnailNaming: @escaping ThumbnailNaming = Thumbnails.defaultNaming,
-    logger: Logger = Logger(label: "frs.store")
-) async throws -> any FaceStore {
-    let store: any FaceStore
-    if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-        store = try PostgresStore(url: location, thumbnailNaming: thumbnailNaming, logger: logger)
-    } else {
-        let path = location.hasPrefix("sqlite://") ? String(location.dropFirst("sqlite://".count)) : location
-        store = try SQLiteStore(path: path, thumbnailNaming: thumbnailNaming)
-    }
-    if migrate {
-        do {
-            try await store.migrate()
-        } catch {
-            try? await store.close()
-            throw error
-        }
-    }
-    return store
 }

@@ -4,9 +4,11 @@ import FaceVision
 import Foundation
 import StoreTestSupport
 import Testing
+@testable import FaceStore
 
-/// A fresh library for one test: a data directory, a database (a SQLite file in it, or a new
-/// PostgreSQL schema addressed by `?search_path=`), and a folder of photos copied from the samples.
+/// A fresh library for one test: a data directory, a database (a SQLite file in it, a new
+/// PostgreSQL schema addressed by `?search_path=`, or a new SQL Server database), and a folder of
+/// photos copied from the samples.
 struct Library {
     let testDatabase: TestDatabase
     var backend: StoreBackend { testDatabase.backend }
@@ -51,8 +53,21 @@ struct Library {
         return result.mapValues { $0.sorted { ($0.x1, $0.y1) < ($1.x1, $1.y1) } }
     }
 
-    /// `MediaItems.Attempts` of every item (PostgreSQL libraries), read the way another program would.
+    /// `MediaItems.Attempts` of every item (server libraries), read the way another program would.
     func itemAttempts() async throws -> [Int] {
+        if backend == .sqlServer {
+            let store = try SQLServerStore(location: database, maximumConnections: 1)
+            do {
+                let attempts = try await store.transaction("attempts") { db in
+                    try db.rows(#"SELECT "Attempts" FROM "MediaItems" ORDER BY "Id""#).map { try $0.int("Attempts") }
+                }
+                try await store.close()
+                return attempts
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
         let store = try PostgresStore(url: database, maximumConnections: 1)
         defer { Task { try? await store.close() } }
         var attempts: [Int] = []
@@ -75,7 +90,10 @@ struct Library {
 
 /// What `frs test` finds in each photo (same detector, same default options), by file name.
 enum Expected {
-    private static let detector = Result { try RetinaFace(modelURL: ModelStore(directory: SharedData.models).ensure(.retinaFace)) }
+    private static let detector = Result {
+        let models = ModelStore(directory: SharedData.models)
+        return try RetinaFace(modelURL: models.ensure(.retinaFace), engine: InferenceEngine.select(.auto, precision: .auto, models: models))
+    }
 
     static func faces(in names: [String]) throws -> [String: [BoundingBox]] {
         var result: [String: [BoundingBox]] = [:]

@@ -13,7 +13,7 @@ import Foundation
 /// of its (machine-grouped) faces. `unassign` and `delete` clear the flag, so the face is back in the
 /// machine's hands; the history row still says the user took it away from the person.
 public struct PeopleService: Sendable {
-    public let store: any FaceBrowsing
+    private let store: any FaceBrowsing
     /// Written to the history rows ("frs" is the pipeline's).
     public let actor: String
 
@@ -55,6 +55,11 @@ public struct PeopleService: Sendable {
 
     public func face(_ id: Int64) async throws -> FaceDetail {
         try await requireFaces([id])[0]
+    }
+
+    /// The photo or video with this id, for serving its file; nil when there is none.
+    public func mediaFile(_ id: Int64) async throws -> MediaFile? {
+        try await store.mediaFile(id: id)
     }
 
     public func status() async throws -> LibraryStatus {
