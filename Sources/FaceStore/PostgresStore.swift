@@ -13,9 +13,11 @@ public final class PostgresStore: FaceStore {
     /// The connection URL with its password masked, for logs.
     public let displayURL: String
     let client: PostgresClient
+    /// What `client` was made with; the recognition lock opens a connection of its own with it.
+    let configuration: PostgresClient.Configuration
     let runTask: Task<Void, Never>
     let logger: Logger
-    let thumbnailNaming: ThumbnailNaming
+    public let thumbnailNaming: ThumbnailNaming
 
     /// Connects lazily to `url` (`postgres://user:password@host:port/database`, optional `?sslmode=`,
     /// `?host=/socket/dir`, and run-time parameters such as `?search_path=`). `schema`, when given,
@@ -53,6 +55,7 @@ public final class PostgresStore: FaceStore {
         backgroundLogger.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: config, backgroundLogger: backgroundLogger)
         self.client = client
+        self.configuration = config
         self.runTask = Task { await client.run() }
     }
 
@@ -165,20 +168,21 @@ public final class PostgresStore: FaceStore {
                 WHERE "Id" = \(fileId)
                 """, logger)
             if decision == .legacy { return .unchanged(fileId: fileId) }
-            try await db.run("""
+            let thumbnails = try await db.rows("""
                 DELETE FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = \(fileId))
-                """, logger)
+                RETURNING "Name"
+                """, logger).compactMap { try $0.makeRandomAccess()["Name"].decode(String?.self) }
             if info.frameItems != nil {
                 try await db.run(#"DELETE FROM "MediaItems" WHERE "MediaFileId" = \#(fileId)"#, logger)
                 _ = try await insertItems(db, fileId: fileId, info: info)
-                return .changed(fileId: fileId)
+                return .changed(fileId: fileId, removedThumbnails: thumbnails)
             }
             try await db.run("""
                 UPDATE "MediaItems" SET "Status" = 'pending', "IsFacesExtracted" = FALSE, "FacesExtractedOn" = NULL,
                        "Error" = NULL, "Attempts" = 0, "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL, "ModifiedAt" = now()
                 WHERE "MediaFileId" = \(fileId)
                 """, logger)
-            return .changed(fileId: fileId)
+            return .changed(fileId: fileId, removedThumbnails: thumbnails)
         }
     }
 

@@ -9,7 +9,7 @@ public final class SQLiteStore: FaceStore {
     public var backend: StoreBackend { .sqlite }
     public let path: String
     let pool: DatabasePool
-    let thumbnailNaming: ThumbnailNaming
+    public let thumbnailNaming: ThumbnailNaming
 
     /// Opens (creating if needed) the database file. Call `migrate()` before use.
     public init(path: String, busyTimeout: TimeInterval = 30,
@@ -117,13 +117,13 @@ public final class SQLiteStore: FaceStore {
                 """, arguments: [info.fileName, info.fileExtension, info.size, info.mtime.timeIntervalSince1970,
                                  info.contentHash, info.kind.rawValue, info.width, info.height, now, fileId])
             if decision == .legacy { return .unchanged(fileId: fileId) }
-            try db.execute(sql: """
-                DELETE FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = ?)
-                """, arguments: [fileId])
+            let faces = #"FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = ?)"#
+            let thumbnails = try String.fetchAll(db, sql: #"SELECT "Name" "# + faces + #" AND "Name" IS NOT NULL"#, arguments: [fileId])
+            try db.execute(sql: "DELETE " + faces, arguments: [fileId])
             if info.frameItems != nil {
                 try db.execute(sql: #"DELETE FROM "MediaItems" WHERE "MediaFileId" = ?"#, arguments: [fileId])
                 _ = try Self.insertItems(db, fileId: fileId, info: info, now: now)
-                return .changed(fileId: fileId)
+                return .changed(fileId: fileId, removedThumbnails: thumbnails)
             }
             try db.execute(sql: """
                 UPDATE "MediaItems" SET "Status" = 'pending', "IsFacesExtracted" = 0, "FacesExtractedOn" = NULL,
@@ -131,7 +131,7 @@ public final class SQLiteStore: FaceStore {
                                         "ModifiedAt" = ?
                 WHERE "MediaFileId" = ?
                 """, arguments: [now, fileId])
-            return .changed(fileId: fileId)
+            return .changed(fileId: fileId, removedThumbnails: thumbnails)
         }
     }
 

@@ -28,6 +28,8 @@ public final class Image: @unchecked Sendable {
     public convenience init(contentsOf url: URL) throws {
         let path = url.path
         let data: Data
+        // Before any open: a FIFO would block it, and /dev/zero would be read forever.
+        if let problem = FileProblem.reason(at: path) { throw VisionError.unreadableImage(path: path, reason: problem) }
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             if attributes[.type] as? FileAttributeType == .typeDirectory {

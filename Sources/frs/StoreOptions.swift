@@ -55,12 +55,3 @@ struct ChangeOptions: ParsableArguments {
         }
     }
 }
-
-enum JSONOutput {
-    static func string(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-}
