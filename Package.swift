@@ -91,7 +91,8 @@ let package = Package(
         .testTarget(name: "FaceClusteringTests", dependencies: ["FaceClustering"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["frs", "FRSTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["frs", "FRSTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "FaceWebTests",
@@ -102,6 +103,7 @@ let package = Package(
                 "FaceVision",
                 "frs",
                 "FRSTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

@@ -28,8 +28,14 @@ public final class SQLiteStore: FaceStore {
         }
     }
 
+    /// Copies what the write-ahead log holds into the database file first (passive: never waits for
+    /// other processes), so that after a command ends the `.sqlite` file alone holds its work, as a
+    /// backup copy of that one file expects. GRDB's close leaves the log as it is.
     public func close() async throws {
-        try await storeOperation("close", .sqlite) { try pool.close() }
+        try await storeOperation("close", .sqlite) {
+            _ = try await pool.writeWithoutTransaction { try $0.checkpoint(.passive) }
+            try pool.close()
+        }
     }
 
     // MARK: Helpers
@@ -61,6 +67,8 @@ public final class SQLiteStore: FaceStore {
     // MARK: Schema
 
     public func migrate() async throws {
+        // Up to date, as nearly always: no write lock, so that opening never waits for a writer.
+        if try await schemaVersion() >= Migrations.latestVersion { return }
         try await write("migrate") { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS "schema_migrations" (

@@ -5,11 +5,12 @@ import Testing
 @testable import FaceStore
 
 /// Which backends the parameterised tests run on. PostgreSQL is required unless explicitly skipped,
-/// so a CI without a server fails loudly instead of silently testing half the code.
+/// so a CI without a server fails loudly instead of silently testing half the code; under CI
+/// (`CI=true`) the skip is refused.
 enum TestBackends {
     static let environment = ProcessInfo.processInfo.environment
     static let postgresURL = environment["FRS_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let skipPostgres = environment["FRS_SKIP_POSTGRES"] == "1"
+    static let skipPostgres = environment["FRS_SKIP_POSTGRES"] == "1" && environment["CI"] != "true"
     static let all: [StoreBackend] = skipPostgres ? [.sqlite] : [.sqlite, .postgres]
 }
 

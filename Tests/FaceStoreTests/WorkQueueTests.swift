@@ -103,7 +103,11 @@ struct WorkQueueTests {
     func completeAfterRequeue(_ backend: StoreBackend) async throws {
         try await withStore(backend) { store, _ in
             let info = mediaInfo("/p/edited.jpg")
-            guard case .added(_, let itemId) = try await store.addMedia(info) else { return }
+            let outcome = try await store.addMedia(info)
+            guard case .added(_, let itemId) = outcome else {
+                Issue.record("a new file must be added, not \(outcome)")
+                return
+            }
             _ = try await store.claim(owner: "w1", limit: 1, leaseSeconds: 60)
             var edited = info
             edited.size += 1

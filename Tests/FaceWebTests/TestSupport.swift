@@ -10,7 +10,8 @@ import Testing
 enum TestBackends {
     static let environment = ProcessInfo.processInfo.environment
     static let postgresURL = environment["FRS_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let all: [StoreBackend] = environment["FRS_SKIP_POSTGRES"] == "1" ? [.sqlite] : [.sqlite, .postgres]
+    /// Under CI (`CI=true`) PostgreSQL is never skipped: a missing server fails the tests.
+    static let all: [StoreBackend] = environment["FRS_SKIP_POSTGRES"] == "1" && environment["CI"] != "true" ? [.sqlite] : [.sqlite, .postgres]
 }
 
 struct TestFailure: Error, CustomStringConvertible {
