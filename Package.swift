@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -62,6 +63,7 @@ let package = Package(
                 "FaceVision",
                 "FaceStore",
                 "FaceClustering",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -73,6 +75,7 @@ let package = Package(
                 "FaceVision",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -80,9 +83,11 @@ let package = Package(
             dependencies: [
                 "FaceVision",
                 "FaceStore",
+                "FaceClustering",
                 "FacePipeline",
                 "FaceWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "FRSTestSupport", path: "Tests/FRSTestSupport"),

@@ -1,0 +1,27 @@
+import Foundation
+
+/// A `Persons` row.
+public struct Person: Sendable, Equatable {
+    public var id: Int64
+    /// Stable number behind machine names `Unknown-N`; nil for rows written by the original system.
+    public var number: Int64?
+    public var name: String?
+    public var rank: String?
+    public var appointment: String?
+    public var type: String?
+    public var portraitFaceId: Int64?
+    public var portraitMediaFileId: Int64?
+    public var isHidden: Bool
+    /// A user gave or confirmed the name; clustering must not rename such a person.
+    public var isUserNamed: Bool
+
+    /// The machine name for a stable number.
+    public static func machineName(number: Int64) -> String { "Unknown-\(number)" }
+}
+
+/// A person with how many faces and distinct media files show them.
+public struct PersonSummary: Sendable, Equatable {
+    public var person: Person
+    public var faceCount: Int
+    public var photoCount: Int
+}

@@ -1,0 +1,9 @@
+import Foundation
+
+/// Which SQL engine a store talks to.
+public enum StoreBackend: String, Sendable, CaseIterable, CustomStringConvertible {
+    case sqlite
+    case postgres
+
+    public var description: String { rawValue }
+}
