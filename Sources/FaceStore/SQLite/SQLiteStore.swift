@@ -28,12 +28,13 @@ public final class SQLiteStore: FaceStore {
         }
     }
 
-    /// Copies what the write-ahead log holds into the database file first (passive: never waits for
-    /// other processes), so that after a command ends the `.sqlite` file alone holds its work, as a
-    /// backup copy of that one file expects. GRDB's close leaves the log as it is.
+    /// Copies what the write-ahead log holds into the database file first, so that after a command
+    /// ends the `.sqlite` file alone holds its work, as a backup copy of that one file expects
+    /// (GRDB's close leaves the log as it is). Passive and best effort: while another process is
+    /// checkpointing or writing, the log is simply left for later.
     public func close() async throws {
         try await storeOperation("close", .sqlite) {
-            _ = try await pool.writeWithoutTransaction { try $0.checkpoint(.passive) }
+            _ = try? await pool.writeWithoutTransaction { try $0.checkpoint(.passive) }
             try pool.close()
         }
     }
