@@ -88,7 +88,7 @@ enum DetectionReport {
 
     static func dryRun(store: any FaceStore, retryFailed: Bool) async throws {
         let items = try await store.itemsNeedingWork(limit: 100_000, includeFailed: retryFailed)
-        for item in items.prefix(20) { print("would detect: \(item.path)\(item.frameNumber.map { " frame \($0)" } ?? "")") }
+        for item in items.prefix(20) { print("would detect: \(Printable.escaped(item.path))\(item.frameNumber.map { " frame \($0)" } ?? "")") }
         if items.count > 20 { print("... and \(items.count - 20) more") }
         print("dry run: \(items.count) photo\(items.count == 1 ? "" : "s") would be processed; nothing was written")
     }

@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
             return summary
         }
         guard let summary else {
-            return print("dry run: the database does not exist yet; everything under \(paths.joined(separator: ", ")) would be processed")
+            return print("dry run: the database does not exist yet; everything under \(Printable.escaped(paths.joined(separator: ", "))) would be processed")
         }
         print(RunCommand.table(summary, dryRun: dryRun.dryRun))
     }

@@ -51,7 +51,7 @@ struct ChangeOptions: ParsableArguments {
         if json {
             print(try JSONOutput.string(report))
         } else {
-            print(report.message)
+            print(Printable.escaped(report.message))
         }
     }
 }

@@ -42,6 +42,23 @@ struct HostileInputTests {
         #expect(test.output.contains("is a FIFO (named pipe)") && test.output.contains("is a character device"), "\(test.output)")
     }
 
+    @Test("a BMP that claims a huge size is refused in plain words, not with OpenCV's assertion text")
+    func hugeBMP() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("frs-bmp-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A 54-byte header for 20000 x 20000 pixels at 24 bits, and no pixels.
+        func le32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
+        let header: [UInt8] = Array("BM".utf8) + le32(54 + 1_200_000_000) + le32(0) + le32(54)
+            + le32(40) + le32(20000) + le32(20000) + [1, 0, 24, 0] + le32(0) + le32(1_200_000_000) + le32(2835) + le32(2835) + le32(0) + le32(0)
+        let file = folder.appendingPathComponent("huge.bmp")
+        try Data(header).write(to: file)
+        let result = try FRSBinary.run(["test", file.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("huge.bmp: image is 20000x20000 pixels, more than the 150-megapixel limit"), "\(result.stderr)")
+        #expect(!result.stderr.contains("OpenCV") && !result.stderr.contains("Assertion"), "\(result.stderr)")
+    }
+
     @Test("frs watch with a FIFO in its folder keeps working and stops at the first SIGTERM")
     func watchWithFIFO() async throws {
         let library = try await Library.make(.sqlite, photos: ["Jenny.jpg"])
