@@ -56,7 +56,11 @@ let package = Package(
             ]
         ),
         .target(name: "FaceClustering", swiftSettings: simdFlags),
-        .executableTarget(name: "ClusterBench", dependencies: ["FaceClustering"], swiftSettings: simdFlags),
+        .executableTarget(
+            name: "ClusterBench",
+            dependencies: ["FaceClustering", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: simdFlags
+        ),
         .target(
             name: "FacePipeline",
             dependencies: [
