@@ -12,16 +12,15 @@ import Synchronization
 /// split the work through leases.
 public final class DetectionRunner: Sendable {
     public struct Options: Sendable {
-        public var workers = 1
-        public var leaseSeconds: Double = 600
-        public var thumbnailSize = 160
-        public var pathMapping = PathMapping()
-        public var detector = RetinaFace.Options()
+        public var workers: Int
+        public var leaseSeconds: Double
+        public var thumbnailSize: Int
+        public var pathMapping: PathMapping
+        public var detector: RetinaFace.Options
         /// Also compute FaceNet embeddings while the photo is decoded anyway (`frs run`).
         public var embed = false
-        public init() {}
 
-        /// The options a library's settings ask for.
+        /// The options a library's settings ask for (the defaults are the settings' defaults).
         public init(settings: Settings) {
             workers = settings.workers
             leaseSeconds = settings.leaseSeconds

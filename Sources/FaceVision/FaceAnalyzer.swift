@@ -3,7 +3,7 @@ import Foundation
 /// Detection and embedding together: the five-minute API.
 ///
 /// ```swift
-/// let analyzer = try FaceAnalyzer()                       // installs models on first use
+/// let analyzer = try FaceAnalyzer(models: ModelStore(directory: modelsFolder))   // installs models on first use
 /// let image = try Image(contentsOf: photoURL)
 /// let faces = try analyzer.faces(in: image)              // boxes, scores, landmarks
 /// let embeddings = try analyzer.embeddings(of: faces, in: image)
@@ -16,7 +16,7 @@ public final class FaceAnalyzer: @unchecked Sendable {
     private let lock = NSLock()
     private var loadedEmbedder: FaceNet?
 
-    public init(models: ModelStore = ModelStore(), detectorOptions: RetinaFace.Options = .init(), batchSize: Int = 8,
+    public init(models: ModelStore, detectorOptions: RetinaFace.Options = .init(), batchSize: Int = 8,
                 progress: (String) -> Void = { _ in }) throws {
         detector = try RetinaFace(modelURL: models.ensure(.retinaFace, progress: progress), options: detectorOptions)
         // FaceNet is 94 MB: make sure it is there now, but load it only when first needed.

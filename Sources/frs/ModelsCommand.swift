@@ -19,7 +19,7 @@ struct ModelsCommand: ParsableCommand {
         @OptionGroup var modelOptions: ModelOptions
 
         func run() throws {
-            let store = modelOptions.store
+            let store = try modelOptions.store
             for model in FaceModel.allCases {
                 if !force, store.state(of: model) == .installed {
                     print("\(model.rawValue): installed at \(store.path(for: model).path)")
@@ -36,7 +36,7 @@ struct ModelsCommand: ParsableCommand {
         @OptionGroup var modelOptions: ModelOptions
 
         func run() throws {
-            let store = modelOptions.store
+            let store = try modelOptions.store
             print("models directory: \(store.directory.path)")
             var missing = false
             for model in FaceModel.allCases {

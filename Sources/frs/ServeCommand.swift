@@ -8,21 +8,23 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the people pages and the JSON API.",
         discussion: """
-        Listens on 127.0.0.1 unless --host says otherwise; any other address needs a token (--token or \
-        $FRS_WEB_TOKEN), which every request must then carry (Authorization: Bearer, or log in at /login).
+        Listens on 127.0.0.1 unless --host says otherwise; any other address needs a token (--token, \
+        $FRS_WEB_TOKEN or `web_token` in the config file), which every request must then carry \
+        (Authorization: Bearer, or log in at /login).
         """
     )
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port (0: any free port, printed at start).") var port = 8080
-    @Option(help: ArgumentHelp("Access token (default: $FRS_WEB_TOKEN); required off loopback.", valueName: "token"))
+    @Option(help: ArgumentHelp("Access token (default: $FRS_WEB_TOKEN or the config file's web_token); required off loopback.", valueName: "token"))
     var token: String?
 
     func run() async throws {
-        let configuration = WebConfiguration(
-            host: host, port: port, token: token ?? ProcessInfo.processInfo.environment["FRS_WEB_TOKEN"],
-            dataDirectory: try store.settings.dataDirectory)
+        var settings = try store.settings
+        if let token, !token.isEmpty { try settings.set(.webToken, token, source: .flag) }
+        let configuration = WebConfiguration(host: host, port: port, token: settings.webToken,
+                                             dataDirectory: settings.dataDirectory, models: settings.models)
         do {
             try configuration.validate()
         } catch {

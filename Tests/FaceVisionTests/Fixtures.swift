@@ -17,7 +17,7 @@ enum Fixtures {
     }
 
     /// One analyzer for all tests; models are installed on first use.
-    private static let analyzerResult = Result { try FaceAnalyzer(progress: { print($0) }) }
+    private static let analyzerResult = Result { try FaceAnalyzer(models: ModelStore(directory: SharedData.models), progress: { print($0) }) }
     static func analyzer() throws -> FaceAnalyzer { try analyzerResult.get() }
 
     /// A detector that works at longer side 640 and keeps scores >= 0.5, like the reference.
@@ -25,7 +25,7 @@ enum Fixtures {
         var options = RetinaFace.Options()
         options.longerSide = 640...640
         options.scoreThreshold = 0.5
-        return try RetinaFace(modelURL: ModelStore().ensure(.retinaFace), options: options)
+        return try RetinaFace(modelURL: ModelStore(directory: SharedData.models).ensure(.retinaFace), options: options)
     }
     static func referenceDetector() throws -> RetinaFace { try referenceDetectorResult.get() }
 

@@ -117,7 +117,7 @@ struct Library {
 
 /// What `frs test` finds in each photo (same detector, same default options), by file name.
 enum Expected {
-    private static let detector = Result { try RetinaFace(modelURL: ModelStore().ensure(.retinaFace)) }
+    private static let detector = Result { try RetinaFace(modelURL: ModelStore(directory: SharedData.models).ensure(.retinaFace)) }
 
     static func faces(in names: [String]) throws -> [String: [BoundingBox]] {
         var result: [String: [BoundingBox]] = [:]
