@@ -194,8 +194,10 @@ struct HostileInputTests {
         do {
             let indexer = MediaIndexer(store: store, thumbnails: DataDirectory(root: library.dataDirectory))
             #expect(try await indexer.add(library.photos.appendingPathComponent("GroupM.jpg")) == .added)
-            let runner = try DetectionRunner(store: store, models: ModelStore(), dataDirectory: DataDirectory(root: library.dataDirectory),
-                                             options: DetectionRunner.Options())
+            let settings = Settings(locations: StandardLocations())
+            let runner = try DetectionRunner(store: store, models: ModelStore(directory: SharedData.models),
+                                             dataDirectory: DataDirectory(root: library.dataDirectory),
+                                             options: DetectionRunner.Options(settings: settings))
             let summary = try await runner.run()
             #expect(summary.done == 1 && summary.faces > 1)
             var names: [String] = []
