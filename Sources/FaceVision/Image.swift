@@ -69,7 +69,7 @@ public final class Image: @unchecked Sendable {
         }
         var error = BridgeError()
         let handle = data.withUnsafeBytes { raw in
-            cvb_image_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &error.buffer, BridgeError.capacity)
+            cvb_image_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, 1, &error.buffer, BridgeError.capacity)
         }
         guard let handle else { throw VisionError.unreadableImage(path: "<memory>", reason: Self.decoderReason(error.message)) }
         self.init(handle: handle)
@@ -141,12 +141,12 @@ public final class Image: @unchecked Sendable {
         return Data(bytes: bytes, count: length)
     }
 
-    /// Writes the image into an NCHW float blob of `blobWidth` x `blobHeight`, top-left aligned, zero padded.
+    /// Writes the image into a float blob of `blobWidth` x `blobHeight`, top-left aligned, zero padded.
     func writeBlob(into out: UnsafeMutablePointer<Float>, blobWidth: Int, blobHeight: Int, mean: Float, scale: Float,
-                   rgb: Bool) throws {
+                   rgb: Bool, layout: TensorLayout) throws {
         var error = BridgeError()
         guard cvb_image_to_blob(handle, out, Int32(blobWidth), Int32(blobHeight), mean, scale, rgb ? 1 : 0,
-                                &error.buffer, BridgeError.capacity) == 0
+                                layout == .nhwc ? 1 : 0, &error.buffer, BridgeError.capacity) == 0
         else { throw VisionError.imageOperation(error.message) }
     }
 

@@ -47,13 +47,13 @@ struct SchemaTests {
         await database.destroy()
     }
 
-    @Test("migration versions strictly increase and both dialects have statements")
+    @Test("migration versions strictly increase and every dialect has statements")
     func migrationList() {
         let versions = Migrations.all.map(\.version)
         #expect(versions == versions.sorted() && Set(versions).count == versions.count)
         #expect(versions.first == 1)
         for migration in Migrations.all {
-            #expect(!migration.sqlite.isEmpty && !migration.postgres.isEmpty)
+            #expect(!migration.sqlite.isEmpty && !migration.postgres.isEmpty && !migration.sqlServer.isEmpty)
         }
     }
 }

@@ -141,7 +141,9 @@ struct PeopleCLITests {
         }
     }
 
-    @Test("a user's move and its confirmation are one transaction: both happen or neither", arguments: TestBackends.all)
+    // The failure is injected with a trigger, written here for SQLite and PostgreSQL.
+    @Test("a user's move and its confirmation are one transaction: both happen or neither",
+          arguments: TestBackends.all.filter { $0 != .sqlServer })
     func moveAndConfirmationTogether(_ backend: StoreBackend) async throws {
         try await withSeededLibrary(backend) { database, library in
             // The database refuses every change of IsUserVerified: the second half of a move fails.
@@ -164,6 +166,9 @@ struct PeopleCLITests {
                     CREATE TRIGGER "refuse_verification" BEFORE UPDATE OF "IsUserVerified" ON "Faces"
                     FOR EACH ROW EXECUTE FUNCTION "refuse_verification"()
                     """)
+            case .sqlServer:
+                Issue.record("no failing trigger written for SQL Server")
+                return
             }
             let jenny = library.faces["Jenny.jpg"]!, imran = library.faces["Imran_Khan.jpg"]!
             let commands = [["people", "move", String(jenny), "--to", String(library.shaista)],

@@ -10,8 +10,15 @@ import Testing
 enum TestBackends {
     static let environment = ProcessInfo.processInfo.environment
     static let postgresURL = environment["FRS_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    /// SQL Server joins when this is set; without it the "SQL Server people" suite reports itself skipped.
+    static let sqlServerURL = environment["FRS_TEST_SQLSERVER_URL"].flatMap { $0.isEmpty ? nil : $0 }
     /// Under CI (`CI=true`) PostgreSQL is never skipped: a missing server fails the tests.
-    static let all: [StoreBackend] = environment["FRS_SKIP_POSTGRES"] == "1" && environment["CI"] != "true" ? [.sqlite] : [.sqlite, .postgres]
+    static let all: [StoreBackend] = (environment["FRS_SKIP_POSTGRES"] == "1" && environment["CI"] != "true" ? [.sqlite] : [.sqlite, .postgres])
+        + (sqlServerURL == nil ? [] : [.sqlServer])
+    static let sqlServerMissing: Comment = """
+        FRS_TEST_SQLSERVER_URL is not set: set it to mssql://user:password@host:1433/master (a login that may \
+        create databases) to run the people and web tests on SQL Server too
+        """
 }
 
 struct TestFailure: Error, CustomStringConvertible {
@@ -60,6 +67,15 @@ struct TestDatabase: Sendable {
             try await raw(url, #"CREATE SCHEMA "\#(schema)""#)
             let location = url + (url.contains("?") ? "&" : "?") + "search_path=\(schema)"
             return TestDatabase(backend: .postgres, location: location, schema: schema, directory: directory)
+        case .sqlServer:
+            let name = "frs_web_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            do {
+                return TestDatabase(backend: .sqlServer, location: try await SQLServerTestServer.createDatabase(name),
+                                    schema: name, directory: directory)
+            } catch {
+                try? FileManager.default.removeItem(at: directory)
+                throw error
+            }
         }
     }
 
@@ -78,7 +94,35 @@ struct TestDatabase: Sendable {
 
     func destroy() async {
         try? FileManager.default.removeItem(at: directory)
-        if let schema, let url = TestBackends.postgresURL { try? await Self.raw(url, #"DROP SCHEMA "\#(schema)" CASCADE"#) }
+        if backend == .sqlServer, let schema {
+            await SQLServerTestServer.dropDatabase(schema)
+        } else if let schema, let url = TestBackends.postgresURL {
+            try? await Self.raw(url, #"DROP SCHEMA "\#(schema)" CASCADE"#)
+        }
+    }
+}
+
+/// The SQL Server named by FRS_TEST_SQLSERVER_URL (an mssql:// URL or ODBC string whose login may
+/// create databases): one database per test, dropped afterwards.
+enum SQLServerTestServer {
+    /// Creates database `name` (generated hex, safe to quote as an identifier) and returns its location.
+    static func createDatabase(_ name: String) async throws -> String {
+        guard let server = TestBackends.sqlServerURL else { throw TestFailure("\(TestBackends.sqlServerMissing)") }
+        let admin = try SQLServerStore(location: server, maximumConnections: 1)
+        do {
+            try await admin.executeOutsideTransaction("CREATE DATABASE [\(name)]")
+        } catch {
+            try? await admin.close()
+            throw TestFailure("cannot create the test database on \(maskedURL(server)): \(error)")
+        }
+        try await admin.close()
+        return try SQLServerTarget.location(server, database: name)
+    }
+
+    static func dropDatabase(_ name: String) async {
+        guard let server = TestBackends.sqlServerURL, let admin = try? SQLServerStore(location: server, maximumConnections: 1) else { return }
+        try? await admin.executeOutsideTransaction(SQLServerTarget.dropDatabase(name))
+        try? await admin.close()
     }
 }
 

@@ -6,24 +6,34 @@ import Testing
 @testable import FaceStore
 
 /// Backends the pipeline tests run on. PostgreSQL is required (a test without its server fails)
-/// unless FRS_SKIP_POSTGRES=1, and then its tests are reported as skipped, never as passed. CI
-/// (`CI=true`) always has a server, so there the skip is refused and a missing server fails.
+/// unless FRS_SKIP_POSTGRES=1, and then its tests are reported as skipped, never as passed; CI
+/// (`CI=true`) always has a server, so there the skip is refused and a missing server fails. SQL
+/// Server joins when FRS_TEST_SQLSERVER_URL is set; without it the "SQL Server pipeline" suite
+/// reports itself skipped.
 enum Backends {
     static let environment = ProcessInfo.processInfo.environment
     static let postgresURL = environment["FRS_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let sqlServerURL = environment["FRS_TEST_SQLSERVER_URL"].flatMap { $0.isEmpty ? nil : $0 }
     static let skipPostgres = environment["FRS_SKIP_POSTGRES"] == "1" && environment["CI"] != "true"
-    static let all: [StoreBackend] = skipPostgres ? [.sqlite] : [.sqlite, .postgres]
-    /// For tests that only run on PostgreSQL: `.enabled(if: Backends.postgres, ...)`.
-    static let postgres = !skipPostgres
-    static let skipReason: Comment = "FRS_SKIP_POSTGRES=1: PostgreSQL tests are skipped"
+    static let postgres: [StoreBackend] = skipPostgres ? [] : [.postgres]
+    static let skipReason: Comment = "FRS_SKIP_POSTGRES=1 and no FRS_TEST_SQLSERVER_URL: the server-database tests are skipped"
+    static let sqlServer: [StoreBackend] = sqlServerURL == nil ? [] : [.sqlServer]
+    static let all: [StoreBackend] = [.sqlite] + postgres + sqlServer
+    /// The backends many machines share.
+    static let servers: [StoreBackend] = postgres + sqlServer
+    static let sqlServerMissing: Comment = """
+        FRS_TEST_SQLSERVER_URL is not set: set it to mssql://user:password@host:1433/master (a login that may \
+        create databases) to run the pipeline tests on SQL Server too
+        """
 }
 
 struct SetupError: Error, CustomStringConvertible {
     var description: String
 }
 
-/// A fresh library for one test: a data directory, a database (a SQLite file in it, or a new
-/// PostgreSQL schema addressed by `?search_path=`), and a folder of photos copied from the samples.
+/// A fresh library for one test: a data directory, a database (a SQLite file in it, a new
+/// PostgreSQL schema addressed by `?search_path=`, or a new SQL Server database), and a folder of
+/// photos copied from the samples.
 struct Library {
     let backend: StoreBackend
     let root: URL
@@ -54,6 +64,9 @@ struct Library {
             try await admin.client.query(.init(unsafeSQL: #"CREATE SCHEMA "\#(schema)""#))
             try await admin.close()
             library = Library(backend: .postgres, root: root, database: url + (url.contains("?") ? "&" : "?") + "search_path=\(schema)", schema: schema)
+        case .sqlServer:
+            let name = "frs_pipe_\(tag)"
+            library = Library(backend: .sqlServer, root: root, database: try await SQLServerTestServer.createDatabase(name), schema: name)
         }
         try FileManager.default.createDirectory(at: library.photos, withIntermediateDirectories: true)
         for name in names {
@@ -64,7 +77,9 @@ struct Library {
 
     func destroy() async {
         try? FileManager.default.removeItem(at: root)
-        if let schema, let url = Backends.postgresURL, let admin = try? PostgresStore(url: url, maximumConnections: 1) {
+        if backend == .sqlServer, let schema {
+            await SQLServerTestServer.dropDatabase(schema)
+        } else if let schema, let url = Backends.postgresURL, let admin = try? PostgresStore(url: url, maximumConnections: 1) {
             _ = try? await admin.client.query(.init(unsafeSQL: #"DROP SCHEMA "\#(schema)" CASCADE"#))
             try? await admin.close()
         }
@@ -90,8 +105,21 @@ struct Library {
         return result.mapValues { $0.sorted { ($0.x1, $0.y1) < ($1.x1, $1.y1) } }
     }
 
-    /// `MediaItems.Attempts` of every item (PostgreSQL libraries), read the way another program would.
+    /// `MediaItems.Attempts` of every item (server libraries), read the way another program would.
     func itemAttempts() async throws -> [Int] {
+        if backend == .sqlServer {
+            let store = try SQLServerStore(location: database, maximumConnections: 1)
+            do {
+                let attempts = try await store.transaction("attempts") { db in
+                    try db.rows(#"SELECT "Attempts" FROM "MediaItems" ORDER BY "Id""#).map { try $0.int("Attempts") }
+                }
+                try await store.close()
+                return attempts
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
         let store = try PostgresStore(url: database, maximumConnections: 1)
         var attempts: [Int] = []
         do {
@@ -117,7 +145,10 @@ struct Library {
 
 /// What `frs test` finds in each photo (same detector, same default options), by file name.
 enum Expected {
-    private static let detector = Result { try RetinaFace(modelURL: ModelStore(directory: SharedData.models).ensure(.retinaFace)) }
+    private static let detector = Result {
+        let models = ModelStore(directory: SharedData.models)
+        return try RetinaFace(modelURL: models.ensure(.retinaFace), engine: InferenceEngine.select(.auto, precision: .auto, models: models))
+    }
 
     static func faces(in names: [String]) throws -> [String: [BoundingBox]] {
         var result: [String: [BoundingBox]] = [:]
@@ -140,5 +171,34 @@ enum Expected {
                 #expect(abs(a.x1 - b.x1) < 0.01 && abs(a.y2 - b.y2) < 0.01, "\(name): \(a) vs \(b)", sourceLocation: sourceLocation)
             }
         }
+    }
+}
+
+/// The SQL Server named by FRS_TEST_SQLSERVER_URL (an mssql:// URL or ODBC string whose login may
+/// create databases): one database per library, dropped afterwards.
+enum SQLServerTestServer {
+    static func location() throws -> String {
+        guard let url = Backends.sqlServerURL else { throw SetupError(description: "\(Backends.sqlServerMissing)") }
+        return url
+    }
+
+    /// Creates database `name` (generated hex, safe to quote as an identifier); returns its location.
+    static func createDatabase(_ name: String) async throws -> String {
+        let server = try location()
+        let admin = try SQLServerStore(location: server, maximumConnections: 1)
+        do {
+            try await admin.executeOutsideTransaction("CREATE DATABASE [\(name)]")
+        } catch {
+            try? await admin.close()
+            throw SetupError(description: "cannot create the test database on \(maskedURL(server)): \(error)")
+        }
+        try await admin.close()
+        return try SQLServerTarget.location(server, database: name)
+    }
+
+    static func dropDatabase(_ name: String) async {
+        guard let server = Backends.sqlServerURL, let admin = try? SQLServerStore(location: server, maximumConnections: 1) else { return }
+        try? await admin.executeOutsideTransaction(SQLServerTarget.dropDatabase(name))
+        try? await admin.close()
     }
 }

@@ -162,16 +162,13 @@ extension PostgresStore {
     public func merge(_ sources: [Int64], into target: Int64, actor: String) async throws {
         try await transaction("merge", id: target) { db in
             let targetPerson = try await lockPerson(db, target)
-            var adoptedName: String?
+            var sourcePersons: [Person] = []
             for source in sources where source != target {
-                let sourcePerson = try await lockPerson(db, source)
-                if !targetPerson.isUserNamed, adoptedName == nil, sourcePerson.isUserNamed {
-                    adoptedName = sourcePerson.name
-                }
+                sourcePersons.append(try await lockPerson(db, source))
                 try await moveFaces(db, fromPerson: source, to: target, reason: .merge, actor: actor)
                 try await db.run(#"DELETE FROM "Persons" WHERE "Id" = \#(source)"#, logger)
             }
-            if let adoptedName {
+            if let adoptedName = Person.nameDonor(target: targetPerson, sources: sourcePersons)?.name {
                 try await db.run("""
                     UPDATE "Persons" SET "Name" = \(adoptedName), "IsUserNamed" = TRUE, "ModifiedAt" = now()
                     WHERE "Id" = \(target)
