@@ -62,7 +62,11 @@ let package = Package(
         // Scoring detection and verification against labelled photos (`frs eval`): not part of the face API.
         .target(name: "FaceEvaluation", dependencies: ["FaceVision"]),
         .target(name: "FaceClustering", swiftSettings: simdFlags),
-        .executableTarget(name: "ClusterBench", dependencies: ["FaceClustering"], swiftSettings: simdFlags),
+        .executableTarget(
+            name: "ClusterBench",
+            dependencies: ["FaceClustering", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: simdFlags
+        ),
         .target(
             name: "FacePipeline",
             dependencies: [
@@ -116,7 +120,8 @@ let package = Package(
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceStore", "FaceVision"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["frs", "FRSTestSupport", "StoreTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["frs", "FRSTestSupport", "StoreTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "FaceWebTests",
@@ -128,6 +133,7 @@ let package = Package(
                 "frs",
                 "FRSTestSupport",
                 "StoreTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

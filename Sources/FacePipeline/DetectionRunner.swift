@@ -183,7 +183,7 @@ public final class DetectionRunner: Sendable {
         }
         for (id, data) in zip(ids, rendered.thumbnails) {
             do {
-                try thumbnails.write(data, named: Thumbnails.defaultNaming(id))
+                try thumbnails.write(data, named: store.thumbnailNaming(id))
             } catch {
                 // The face is stored; the next run's repair renders the thumbnail again.
                 logger.error("cannot write thumbnail", metadata: metadata.merging(["face": "\(id)", "reason": "\(error)"]) { $1 })

@@ -28,6 +28,8 @@ public final class Image: @unchecked Sendable {
     public convenience init(contentsOf url: URL) throws {
         let path = url.path
         let data: Data
+        // Before any open: a FIFO would block it, and /dev/zero would be read forever.
+        if let problem = FileProblem.reason(at: path) { throw VisionError.unreadableImage(path: path, reason: problem) }
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             if attributes[.type] as? FileAttributeType == .typeDirectory {
@@ -69,7 +71,7 @@ public final class Image: @unchecked Sendable {
         let handle = data.withUnsafeBytes { raw in
             cvb_image_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, 1, &error.buffer, BridgeError.capacity)
         }
-        guard let handle else { throw VisionError.unreadableImage(path: "<memory>", reason: error.message) }
+        guard let handle else { throw VisionError.unreadableImage(path: "<memory>", reason: Self.decoderReason(error.message)) }
         self.init(handle: handle)
     }
 
@@ -148,6 +150,13 @@ public final class Image: @unchecked Sendable {
             throw VisionError.imageOperation(error.message)
         }
         return Image(handle: result)
+    }
+
+    /// OpenCV's own words only when they say something a person can act on: its size check (for
+    /// formats whose header `ImageHeader` does not read) becomes the same sentence as ours.
+    static func decoderReason(_ message: String) -> String {
+        guard message.contains("validateInputImageSize") || message.contains("CV_IO_MAX_IMAGE") else { return message }
+        return "image is larger than the \(Image.maxPixels / 1_000_000)-megapixel limit (or its header gives an impossible size); reduce or re-save it"
     }
 
     private static func describe(fileError error: Error, path: String) -> String {

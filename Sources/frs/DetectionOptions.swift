@@ -70,9 +70,10 @@ extension EngineChoice: ExpressibleByArgument {}
 extension Precision: ExpressibleByArgument {}
 
 enum Console {
-    /// Status lines go to standard error so that standard output stays parseable.
+    /// Status lines go to standard error so that standard output stays parseable. Escaped: they
+    /// carry file names (`Printable`).
     static func status(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((Printable.escaped(message) + "\n").utf8))
     }
 
     static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }

@@ -44,11 +44,11 @@ struct Library {
 
     /// Faces per photo file name, sorted by box.
     func storedFaces() async throws -> [String: [BoundingBox]] {
-        let store = try await openStore()
-        defer { Task { try? await store.close() } }
         var result: [String: [BoundingBox]] = [:]
-        try await store.forEachFacePage(size: 500) { page in
-            for face in page { result[URL(fileURLWithPath: face.mediaPath).lastPathComponent, default: []].append(face.box!) }
+        try await withFaceStore(database) { store in
+            try await store.forEachFacePage(size: 500) { page in
+                for face in page { result[URL(fileURLWithPath: face.mediaPath).lastPathComponent, default: []].append(face.box!) }
+            }
         }
         return result.mapValues { $0.sorted { ($0.x1, $0.y1) < ($1.x1, $1.y1) } }
     }
@@ -69,11 +69,16 @@ struct Library {
             }
         }
         let store = try PostgresStore(url: database, maximumConnections: 1)
-        defer { Task { try? await store.close() } }
         var attempts: [Int] = []
-        for try await row in try await store.client.query(#"SELECT "Attempts" FROM "MediaItems" ORDER BY "Id""#) {
-            attempts.append(try row.decode(Int.self))
+        do {
+            for try await row in try await store.client.query(#"SELECT "Attempts" FROM "MediaItems" ORDER BY "Id""#) {
+                attempts.append(try row.decode(Int.self))
+            }
+        } catch {
+            try? await store.close()
+            throw error
         }
+        try await store.close()
         return attempts
     }
 
@@ -82,9 +87,7 @@ struct Library {
     }
 
     func statusCounts() async throws -> StatusCounts {
-        let store = try await openStore()
-        defer { Task { try? await store.close() } }
-        return try await store.statusCounts()
+        try await withFaceStore(database) { try await $0.statusCounts() }
     }
 }
 

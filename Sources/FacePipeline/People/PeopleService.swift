@@ -117,8 +117,7 @@ public struct PeopleService: Sendable {
             let name = try name.map(Self.validName)
             let label = name.map { "\"\($0)\"" } ?? "with a machine name"
             guard !dryRun else { return report("move", "move face \(list) to a new person \(label)", true, faces: faces) }
-            let person = try await store.createPerson(name: name)
-            try await assignConfirmed(faces, to: person.id)
+            let person = try await store.createPerson(name: name, faces: faces, reason: .user, actor: actor, verified: true)
             return report("move", "move face \(list) to new person \(person.id) \"\(PersonRow.displayName(person))\"",
                           false, person: person.id, faces: faces)
         }
@@ -137,10 +136,7 @@ public struct PeopleService: Sendable {
         let faces = Self.unique(faces)
         guard !faces.isEmpty else { throw PeopleError.nothingToDo("no faces given to unassign") }
         _ = try await requireFaces(faces)
-        if !dryRun {
-            try await store.assign(faces: faces, to: nil, reason: .user, actor: actor)
-            try await store.setVerified(faces: faces, verified: false)
-        }
+        if !dryRun { try await store.assign(faces: faces, to: nil, reason: .user, actor: actor, verified: false) }
         return report("unassign", "unassign face \(faces.map(String.init).joined(separator: ", "))", dryRun, faces: faces)
     }
 
@@ -156,10 +152,7 @@ public struct PeopleService: Sendable {
         let person = try await requirePerson(id)
         let faces = try await store.faceDetails(filter: .person(id), limit: Int.max / 2).map(\.face.id)
         let message = "delete person \(id) \"\(PersonRow.displayName(person))\"; \(faces.count) face(s) become unassigned"
-        if !dryRun {
-            try await store.deletePerson(id, actor: actor)
-            try await store.setVerified(faces: faces, verified: false)
-        }
+        if !dryRun { try await store.deletePerson(id, actor: actor) }
         return report("delete", message, dryRun, faces: faces)
     }
 
@@ -178,9 +171,9 @@ public struct PeopleService: Sendable {
         return ids.compactMap { found[$0] }
     }
 
+    /// The move and the confirmation in one transaction (see `FaceStore.assign`).
     private func assignConfirmed(_ faces: [Int64], to person: Int64) async throws {
-        try await store.assign(faces: faces, to: person, reason: .user, actor: actor)
-        try await store.setVerified(faces: faces, verified: true)
+        try await store.assign(faces: faces, to: person, reason: .user, actor: actor, verified: true)
     }
 
     /// The portrait per person: its stored portrait while that face is still theirs, else its first face.

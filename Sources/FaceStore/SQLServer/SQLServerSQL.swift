@@ -83,7 +83,7 @@ enum SQLServerSQL {
                                    WHERE i."MediaFileId" = ?)
         """
     static let deleteFacesOfFile = """
-        DELETE FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = ?)
+        DELETE FROM "Faces" OUTPUT DELETED."Name" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = ?)
         """
     static let deleteItemsOfFile = #"DELETE FROM "MediaItems" WHERE "MediaFileId" = ?"#
     static let requeueItemsOfFile = """
