@@ -59,6 +59,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Scoring detection and verification against labelled photos (`frs eval`): not part of the face API.
+        .target(name: "FaceEvaluation", dependencies: ["FaceVision"]),
         .target(name: "FaceClustering", swiftSettings: simdFlags),
         .executableTarget(
             name: "ClusterBench",
@@ -91,6 +93,7 @@ let package = Package(
             name: "frs",
             dependencies: [
                 "FaceVision",
+                "FaceEvaluation",
                 "FaceStore",
                 "FaceClustering",
                 "FacePipeline",
@@ -100,13 +103,24 @@ let package = Package(
             ]
         ),
         .target(name: "FRSTestSupport", path: "Tests/FRSTestSupport"),
+        // Fresh SQLite files and PostgreSQL schemas for the tests of every target that stores something.
+        .target(
+            name: "StoreTestSupport",
+            dependencies: [
+                "FaceStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/StoreTestSupport"
+        ),
         .testTarget(name: "FaceVisionTests", dependencies: ["FaceVision", "FRSTestSupport"]),
         .testTarget(name: "FrsCLITests", dependencies: ["frs", "FRSTestSupport"]),
         .testTarget(name: "FaceClusteringTests", dependencies: ["FaceClustering"]),
+        .testTarget(name: "FaceEvaluationTests", dependencies: ["FaceEvaluation", "FaceVision"]),
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceStore", "FaceVision"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["frs", "FRSTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering",
+            dependencies: ["frs", "FRSTestSupport", "StoreTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
@@ -118,7 +132,7 @@ let package = Package(
                 "FaceVision",
                 "frs",
                 "FRSTestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "StoreTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -129,11 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceStoreTests",
-            dependencies: [
-                "FaceStore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            dependencies: ["FaceStore", "StoreTestSupport"]
         ),
     ],
     cxxLanguageStandard: .cxx17

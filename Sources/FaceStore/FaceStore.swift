@@ -94,7 +94,6 @@ public protocol FaceStore: Sendable {
     func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String, verified: Bool?) async throws
     /// Sets the name and marks the person user-named.
     func rename(person: Int64, to name: String) async throws
-    func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws
     func setHidden(person: Int64, hidden: Bool) async throws
     /// Uses one of the person's faces (and its media file) as portrait.
     func setPortrait(person: Int64, face: Int64) async throws

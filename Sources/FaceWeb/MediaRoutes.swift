@@ -46,11 +46,7 @@ struct MediaRoutes {
                 } catch VisionError.unreadableImage(_, let reason) {
                     throw WebError.notFound("the photo of face \(id) cannot be read any more: \(reason)")
                 }
-                let landmarks = stride(from: 0, to: (detail.face.landmarks?.count ?? 0) - 1, by: 2).map {
-                    Point(x: detail.face.landmarks![$0], y: detail.face.landmarks![$0 + 1])
-                }
-                let face = DetectedFace(box: Rect(x1: Float(box.x1), y1: Float(box.y1), x2: Float(box.x2), y2: Float(box.y2)),
-                                        score: Float(detail.face.score ?? 1), landmarks: landmarks)
+                let face = DetectedFace(stored: box, score: detail.face.score, landmarks: detail.face.landmarks)
                 return try image.annotated(with: [face]).jpegData(quality: 85)
             }
             return Responses.data(jpeg, contentType: "image/jpeg")

@@ -2,7 +2,7 @@ import FRSTestSupport
 import FacePipeline
 import FaceStore
 import Foundation
-import GRDB
+import StoreTestSupport
 import Testing
 
 /// Every `frs people` / `frs faces` / `frs search` action through the real binary, on both databases.
@@ -149,20 +149,16 @@ struct PeopleCLITests {
             // The database refuses every change of IsUserVerified: the second half of a move fails.
             switch backend {
             case .sqlite:
-                let queue = try DatabaseQueue(path: database.location)
-                try await queue.write { db in
-                    try db.execute(sql: """
-                        CREATE TRIGGER "refuse_verification" BEFORE UPDATE OF "IsUserVerified" ON "Faces"
-                        BEGIN SELECT RAISE(ABORT, 'verification refused by the test'); END
-                        """)
-                }
-                try queue.close()
+                try await database.executeRaw("""
+                    CREATE TRIGGER "refuse_verification" BEFORE UPDATE OF "IsUserVerified" ON "Faces"
+                    BEGIN SELECT RAISE(ABORT, 'verification refused by the test'); END
+                    """)
             case .postgres:
-                try await TestDatabase.raw(database.location, """
+                try await database.executeRaw("""
                     CREATE FUNCTION "refuse_verification"() RETURNS trigger LANGUAGE plpgsql
                     AS $$ BEGIN RAISE EXCEPTION 'verification refused by the test'; END $$
                     """)
-                try await TestDatabase.raw(database.location, """
+                try await database.executeRaw("""
                     CREATE TRIGGER "refuse_verification" BEFORE UPDATE OF "IsUserVerified" ON "Faces"
                     FOR EACH ROW EXECUTE FUNCTION "refuse_verification"()
                     """)

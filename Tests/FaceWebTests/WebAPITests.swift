@@ -3,6 +3,7 @@ import FacePipeline
 import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// The server's safety rules and its JSON API, over real HTTP against `frs serve`.

@@ -1,11 +1,12 @@
 import FRSTestSupport
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 @Suite("Crashes and concurrent workers", .serialized)
 struct CrashAndConcurrencyTests {
-    @Test("a detect killed with SIGKILL at random points and re-run ends with exactly one set of faces", arguments: Backends.all)
+    @Test("a detect killed with SIGKILL at random points and re-run ends with exactly one set of faces", arguments: TestBackends.all)
     func killedAndRestarted(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: allSeedPhotos)
         defer { Task { await library.destroy() } }
@@ -55,7 +56,7 @@ struct CrashAndConcurrencyTests {
 
     // Enabled only with a server: an empty argument list would otherwise count as a pass.
     @Test("four workers on a server database process each photo exactly once",
-          .enabled(if: !Backends.servers.isEmpty, Backends.skipReason), arguments: Backends.servers)
+          .enabled(if: !TestBackends.servers.isEmpty, "FRS_SKIP_POSTGRES=1 and no FRS_TEST_SQLSERVER_URL: the server-database tests are skipped"), arguments: TestBackends.servers)
     func fourWorkers(backend: StoreBackend) async throws {
         // All 39 photos: enough work that a worker which starts late still finds some left.
         let library = try await Library.make(backend, photos: allSeedPhotos)

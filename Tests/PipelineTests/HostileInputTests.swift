@@ -3,6 +3,7 @@ import FacePipeline
 import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import GRDB
 import Testing
 
@@ -99,7 +100,7 @@ struct HostileInputTests {
         #expect(text.contains("\"\(library.photos.path)/a,b\r\"\"c\"\".jpg\""), "\(text)")
     }
 
-    @Test("a photo that changes loses its old faces' thumbnails as soon as it is added again", arguments: Backends.all)
+    @Test("a photo that changes loses its old faces' thumbnails as soon as it is added again", arguments: TestBackends.all)
     func changedPhotoThumbnails(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: ["Jenny.jpg"])
         defer { Task { await library.destroy() } }
@@ -140,7 +141,7 @@ struct HostileInputTests {
         #expect(paths.map { URL(fileURLWithPath: $0).lastPathComponent }.sorted() == ["Jenny.jpg", "lodhi.jpg"])
     }
 
-    @Test("a file name that is not valid UTF-8 is refused by name, not stored garbled", arguments: Backends.all)
+    @Test("a file name that is not valid UTF-8 is refused by name, not stored garbled", arguments: TestBackends.all)
     func nonUTF8Name(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: ["Jenny.jpg"])
         defer { Task { await library.destroy() } }
@@ -185,7 +186,7 @@ struct HostileInputTests {
         #expect(json.stdout.contains("evil\\u001b[2J") && !json.stdout.contains("\u{1B}"), "\(json.stdout.debugDescription)")
     }
 
-    @Test("thumbnail files are named the way the store names them", arguments: Backends.all)
+    @Test("thumbnail files are named the way the store names them", arguments: TestBackends.all)
     func thumbnailNaming(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: ["GroupM.jpg"])
         defer { Task { await library.destroy() } }

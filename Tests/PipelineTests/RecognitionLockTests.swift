@@ -1,6 +1,7 @@
 import FRSTestSupport
 import FaceVision
 import Foundation
+import StoreTestSupport
 import GRDB
 import PostgresNIO
 import Synchronization
@@ -12,7 +13,7 @@ import Testing
 /// once, and two runs started together leave one set of persons.
 @Suite("Recognition runs one at a time", .serialized)
 struct RecognitionLockTests {
-    @Test("a second run waits for the one holding the library, says so, and then does its work", arguments: Backends.all)
+    @Test("a second run waits for the one holding the library, says so, and then does its work", arguments: TestBackends.all)
     func secondRunWaits(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: [])
         defer { Task { await library.destroy() } }
@@ -41,7 +42,7 @@ struct RecognitionLockTests {
     }
 
     // The run is held inside its locked section by a database lock, written here for SQLite and PostgreSQL.
-    @Test("a run killed with SIGKILL while it holds the library frees it at once", arguments: Backends.all.filter { $0 != .sqlServer })
+    @Test("a run killed with SIGKILL while it holds the library frees it at once", arguments: TestBackends.all.filter { $0 != .sqlServer })
     func killedHolderFreesTheLock(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: [])
         defer { Task { await library.destroy() } }
@@ -79,7 +80,7 @@ struct RecognitionLockTests {
         #expect(again.status == 0 && again.stdout.contains("3 new persons"), "\(again.stdout)\(again.stderr)")
     }
 
-    @Test("two runs started together leave one set of persons: none empty, one assignment per face", arguments: Backends.all)
+    @Test("two runs started together leave one set of persons: none empty, one assignment per face", arguments: TestBackends.all)
     func twoRunsAtOnce(backend: StoreBackend) async throws {
         for trial in 0..<3 {
             let library = try await Library.make(backend, photos: [])
@@ -156,10 +157,10 @@ final class WriteBlocker: Sendable {
                 try await store.close()
             }
         case .sqlServer:
-            throw SetupError(description: "no write blocker written for SQL Server")
+            throw TestSetupError(description: "no write blocker written for SQL Server")
         }
         for _ in 0..<300 where !taken.isSet { try await Task.sleep(for: .milliseconds(100)) }
-        guard taken.isSet else { throw SetupError(description: "could not lock the \(library.backend) database") }
+        guard taken.isSet else { throw TestSetupError(description: "could not lock the \(library.backend) database") }
     }
 
     func release() async {

@@ -2,43 +2,18 @@ import FRSTestSupport
 import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import Testing
 @testable import FaceStore
-
-/// Backends the pipeline tests run on. PostgreSQL is required (a test without its server fails)
-/// unless FRS_SKIP_POSTGRES=1, and then its tests are reported as skipped, never as passed; CI
-/// (`CI=true`) always has a server, so there the skip is refused and a missing server fails. SQL
-/// Server joins when FRS_TEST_SQLSERVER_URL is set; without it the "SQL Server pipeline" suite
-/// reports itself skipped.
-enum Backends {
-    static let environment = ProcessInfo.processInfo.environment
-    static let postgresURL = environment["FRS_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let sqlServerURL = environment["FRS_TEST_SQLSERVER_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let skipPostgres = environment["FRS_SKIP_POSTGRES"] == "1" && environment["CI"] != "true"
-    static let postgres: [StoreBackend] = skipPostgres ? [] : [.postgres]
-    static let skipReason: Comment = "FRS_SKIP_POSTGRES=1 and no FRS_TEST_SQLSERVER_URL: the server-database tests are skipped"
-    static let sqlServer: [StoreBackend] = sqlServerURL == nil ? [] : [.sqlServer]
-    static let all: [StoreBackend] = [.sqlite] + postgres + sqlServer
-    /// The backends many machines share.
-    static let servers: [StoreBackend] = postgres + sqlServer
-    static let sqlServerMissing: Comment = """
-        FRS_TEST_SQLSERVER_URL is not set: set it to mssql://user:password@host:1433/master (a login that may \
-        create databases) to run the pipeline tests on SQL Server too
-        """
-}
-
-struct SetupError: Error, CustomStringConvertible {
-    var description: String
-}
 
 /// A fresh library for one test: a data directory, a database (a SQLite file in it, a new
 /// PostgreSQL schema addressed by `?search_path=`, or a new SQL Server database), and a folder of
 /// photos copied from the samples.
 struct Library {
-    let backend: StoreBackend
-    let root: URL
-    let database: String
-    let schema: String?
+    let testDatabase: TestDatabase
+    var backend: StoreBackend { testDatabase.backend }
+    var root: URL { testDatabase.directory }
+    var database: String { testDatabase.location }
 
     var dataDirectory: URL { root.appendingPathComponent("data") }
     var photos: URL { root.appendingPathComponent("photos") }
@@ -48,26 +23,7 @@ struct Library {
 
     /// `server` is a PostgreSQL URL to use instead of `FRS_TEST_DATABASE_URL`.
     static func make(_ backend: StoreBackend, photos names: [String], server: String? = nil) async throws -> Library {
-        let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("frs-pipeline-\(tag)")
-        let library: Library
-        switch backend {
-        case .sqlite:
-            library = Library(backend: .sqlite, root: root, database: root.appendingPathComponent("data/frs.sqlite").path, schema: nil)
-        case .postgres:
-            guard let url = server ?? Backends.postgresURL else {
-                throw SetupError(description: "FRS_TEST_DATABASE_URL is not set: start a server with `export FRS_TEST_DATABASE_URL=\"$(scripts/pg-test-server start)\"` or set FRS_SKIP_POSTGRES=1")
-            }
-            let schema = "frs_pipe_\(tag)"
-            let admin = try PostgresStore(url: url, maximumConnections: 1)
-            // The schema name is made of hex digits above, so it is safe as an identifier.
-            try await admin.client.query(.init(unsafeSQL: #"CREATE SCHEMA "\#(schema)""#))
-            try await admin.close()
-            library = Library(backend: .postgres, root: root, database: url + (url.contains("?") ? "&" : "?") + "search_path=\(schema)", schema: schema)
-        case .sqlServer:
-            let name = "frs_pipe_\(tag)"
-            library = Library(backend: .sqlServer, root: root, database: try await SQLServerTestServer.createDatabase(name), schema: name)
-        }
+        let library = Library(testDatabase: try await TestDatabase.make(backend, server: server))
         try FileManager.default.createDirectory(at: library.photos, withIntermediateDirectories: true)
         for name in names {
             try FileManager.default.copyItem(at: seed.appendingPathComponent(name), to: library.photos.appendingPathComponent(name))
@@ -75,15 +31,7 @@ struct Library {
         return library
     }
 
-    func destroy() async {
-        try? FileManager.default.removeItem(at: root)
-        if backend == .sqlServer, let schema {
-            await SQLServerTestServer.dropDatabase(schema)
-        } else if let schema, let url = Backends.postgresURL, let admin = try? PostgresStore(url: url, maximumConnections: 1) {
-            _ = try? await admin.client.query(.init(unsafeSQL: #"DROP SCHEMA "\#(schema)" CASCADE"#))
-            try? await admin.close()
-        }
-    }
+    func destroy() async { await testDatabase.destroy() }
 
     /// Arguments that point a `frs` command at this library.
     var arguments: [String] { ["--database", database, "--data-dir", dataDirectory.path, "--config", root.appendingPathComponent("none.conf").path] }
@@ -171,34 +119,5 @@ enum Expected {
                 #expect(abs(a.x1 - b.x1) < 0.01 && abs(a.y2 - b.y2) < 0.01, "\(name): \(a) vs \(b)", sourceLocation: sourceLocation)
             }
         }
-    }
-}
-
-/// The SQL Server named by FRS_TEST_SQLSERVER_URL (an mssql:// URL or ODBC string whose login may
-/// create databases): one database per library, dropped afterwards.
-enum SQLServerTestServer {
-    static func location() throws -> String {
-        guard let url = Backends.sqlServerURL else { throw SetupError(description: "\(Backends.sqlServerMissing)") }
-        return url
-    }
-
-    /// Creates database `name` (generated hex, safe to quote as an identifier); returns its location.
-    static func createDatabase(_ name: String) async throws -> String {
-        let server = try location()
-        let admin = try SQLServerStore(location: server, maximumConnections: 1)
-        do {
-            try await admin.executeOutsideTransaction("CREATE DATABASE [\(name)]")
-        } catch {
-            try? await admin.close()
-            throw SetupError(description: "cannot create the test database on \(maskedURL(server)): \(error)")
-        }
-        try await admin.close()
-        return try SQLServerTarget.location(server, database: name)
-    }
-
-    static func dropDatabase(_ name: String) async {
-        guard let server = Backends.sqlServerURL, let admin = try? SQLServerStore(location: server, maximumConnections: 1) else { return }
-        try? await admin.executeOutsideTransaction(SQLServerTarget.dropDatabase(name))
-        try? await admin.close()
     }
 }

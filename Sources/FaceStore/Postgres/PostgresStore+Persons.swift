@@ -124,16 +124,6 @@ extension PostgresStore {
         }
     }
 
-    public func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws {
-        try await transaction("setDetails", id: person) { db in
-            try await updatePerson(db, person, """
-                UPDATE "Persons" SET "Rank" = \(rank), "Appointment" = \(appointment), "Type" = \(type),
-                       "ModifiedAt" = now()
-                WHERE "Id" = \(person) RETURNING "Id"
-                """)
-        }
-    }
-
     public func setHidden(person: Int64, hidden: Bool) async throws {
         try await transaction("setHidden", id: person) { db in
             try await updatePerson(db, person, """

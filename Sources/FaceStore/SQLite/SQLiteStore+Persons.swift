@@ -113,14 +113,6 @@ extension SQLiteStore {
         }
     }
 
-    public func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws {
-        try await write("setDetails", id: person) { db in
-            try Self.updatePerson(db, person, sql: """
-                UPDATE "Persons" SET "Rank" = ?, "Appointment" = ?, "Type" = ?, "ModifiedAt" = ? WHERE "Id" = ?
-                """, [rank, appointment, type, Date(), person])
-        }
-    }
-
     public func setHidden(person: Int64, hidden: Bool) async throws {
         try await write("setHidden", id: person) { db in
             try Self.updatePerson(db, person, sql: """
