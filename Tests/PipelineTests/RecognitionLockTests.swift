@@ -1,6 +1,7 @@
 import FRSTestSupport
 import FaceVision
 import Foundation
+import StoreTestSupport
 import GRDB
 import StoreTestSupport
 import PostgresNIO
