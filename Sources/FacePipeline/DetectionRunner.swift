@@ -246,8 +246,7 @@ public final class DetectionRunner: Sendable {
 
         let newFaces = rendered.faces.enumerated().map { index, face in
             let embedding = rendered.embeddings?[index]
-            return NewFace(box: BoundingBox(x1: Double(face.box.x), y1: Double(face.box.y), x2: Double(face.box.maxX), y2: Double(face.box.maxY)),
-                           score: Double(face.score), landmarks: face.landmarks.flatMap { [$0.x, $0.y] },
+            return NewFace(box: BoundingBox(face.box), score: Double(face.score), landmarks: face.storedLandmarks,
                            faceSize: Int(face.size.rounded()), frameNumber: item.frameNumber, embedding: embedding?.vector,
                            embeddingModel: embedding == nil ? nil : FaceNet.modelTag, quality: embedding.map { Double($0.quality) })
         }

@@ -127,12 +127,6 @@ public final class Image: @unchecked Sendable {
         try bridged { cvb_image_clone(handle, $0, $1) }
     }
 
-    /// Applies a 2x3 affine transform (row-major) into an image of the given size.
-    public func warpedAffine(_ matrix: [Double], width: Int, height: Int) throws -> Image {
-        precondition(matrix.count == 6, "an affine matrix has 6 entries")
-        return try bridged { cvb_image_warp_affine(handle, matrix, Int32(width), Int32(height), $0, $1) }
-    }
-
     public func jpegData(quality: Int = 90) throws -> Data {
         var error = BridgeError()
         var bytes: UnsafeMutablePointer<UInt8>?

@@ -64,8 +64,3 @@ extension Tensor {
         values = Array(UnsafeBufferPointer(start: raw.data, count: shape.reduce(1, *)))
     }
 }
-
-/// Sets how many threads OpenCV may use for inference (0 = OpenCV's default).
-public func setInferenceThreads(_ count: Int) {
-    cvb_set_num_threads(Int32(count))
-}

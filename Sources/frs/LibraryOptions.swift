@@ -6,7 +6,7 @@ import Logging
 
 /// Options of every command that works on the library (database, data directory, logs).
 struct LibraryOptions: ParsableArguments {
-    @Option(name: .customLong("database"), help: ArgumentHelp("A postgres:// URL or a SQLite file (default: frs.sqlite in the data directory; env FRS_DATABASE_URL).", valueName: "url|path"))
+    @Option(name: .customLong("database"), help: ArgumentHelp("A postgres:// or mssql:// URL, a PostgreSQL keyword or ODBC connection string, or a SQLite file (default: frs.sqlite in the data directory; env FRS_DATABASE_URL).", valueName: "url|path"))
     var database: String?
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the SQLite database, thumbnails and logs live (env FRS_DATA).", valueName: "dir"))
@@ -51,10 +51,9 @@ struct LibraryOptions: ParsableArguments {
     /// exist yet (a missing SQLite file, an empty PostgreSQL schema) gives nil, and no migration runs.
     func openStore(_ settings: Settings, dryRun: Bool = false) async throws -> (any FaceStore)? {
         let location = settings.database
-        let isPostgres = location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
-        if !isPostgres {
-            if dryRun && !FileManager.default.fileExists(atPath: location) { return nil }
-            let folder = URL(fileURLWithPath: location).deletingLastPathComponent()
+        if let path = try DatabaseLocation(location).sqlitePath {
+            if dryRun && !FileManager.default.fileExists(atPath: path) { return nil }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
         let store = try await openFaceStore(location, migrate: !dryRun)

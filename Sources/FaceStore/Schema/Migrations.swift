@@ -7,13 +7,8 @@ struct Migration: Sendable {
     /// One statement per element: PostgreSQL's extended protocol runs one statement per query.
     var sqlite: [String]
     var postgres: [String]
-
-    func statements(for backend: StoreBackend) -> [String] {
-        switch backend {
-        case .sqlite: sqlite
-        case .postgres: postgres
-        }
-    }
+    /// T-SQL, one batch per element (see `SQLServerSchema`).
+    var sqlServer: [String]
 }
 
 enum Migrations {
@@ -211,10 +206,11 @@ enum Migrations {
             )
             """,
             #"INSERT INTO "Counters" ("Name", "Value") VALUES ('PersonNumber', 0)"#,
-        ]
+        ],
+        sqlServer: SQLServerSchema.createTables
     )
 
-    /// Same statements on both backends: plain and partial indexes are portable.
+    /// Same statements on SQLite and PostgreSQL: plain and partial indexes are portable.
     static let createIndexes: Migration = {
         let statements = [
             // Claiming scans by status and lease expiry.
@@ -232,6 +228,7 @@ enum Migrations {
             #"CREATE INDEX "IX_Persons_PortraitFaceId" ON "Persons" ("PortraitFaceId")"#,
             #"CREATE INDEX "IX_FaceAssignments_FaceId" ON "FaceAssignments" ("FaceId")"#,
         ]
-        return Migration(version: 2, name: "create indexes", sqlite: statements, postgres: statements)
+        return Migration(version: 2, name: "create indexes", sqlite: statements, postgres: statements,
+                         sqlServer: SQLServerSchema.createIndexes)
     }()
 }
