@@ -43,7 +43,30 @@ public final class DetectionRunner: Sendable {
 
     public struct Summary: Sendable, Equatable {
         public var done = 0, failed = 0, lost = 0, faces = 0
+        /// Where the time went, summed over workers (so with several workers more than the wall time).
+        public var stages = StageTimes()
         public var items: Int { done + failed + lost }
+    }
+
+    /// Seconds spent in each step of processing a photo.
+    public struct StageTimes: Sendable, Equatable {
+        /// Reading and decoding (overlapped with the previous photo's detection).
+        public var decode = 0.0
+        public var detect = 0.0
+        public var embed = 0.0
+        /// Thumbnails: cropping and JPEG encoding.
+        public var thumbnails = 0.0
+        /// The commit and the thumbnail files.
+        public var store = 0.0
+
+        public init() {}
+
+        static func + (a: StageTimes, b: StageTimes) -> StageTimes {
+            var sum = a
+            sum.decode += b.decode; sum.detect += b.detect; sum.embed += b.embed
+            sum.thumbnails += b.thumbnails; sum.store += b.store
+            return sum
+        }
     }
 
     let store: any FaceStore
@@ -105,25 +128,35 @@ public final class DetectionRunner: Sendable {
     }
 
     /// Processes claimable items until none is left (or a stop is requested).
+    ///
+    /// Each worker claims and decodes the next photo while the current one is in the networks, so that
+    /// decoding overlaps inference. A photo claimed ahead and not processed because of a stop is released.
     public func run(onEvent: @escaping @Sendable (Event) -> Void = { _ in }) async throws -> Summary {
         let summary = SummaryBox()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, detector) in detectors.enumerated() {
                 let workerOwner = "\(owner):\(index)"
+                let embedder = embedders.isEmpty ? nil : embedders[index]
                 group.addTask {
-                    while !self.stop.isStopped {
-                        guard let item = try await self.store.claim(owner: workerOwner, limit: 1, leaseSeconds: self.options.leaseSeconds).first
-                        else { return }
-                        let event = try await self.process(item, owner: workerOwner, detector: detector, reader: self.readers[index],
-                                                           embedder: self.embedders.isEmpty ? nil : self.embedders[index])
+                    var next: Task<Claimed?, Error>? = self.claimAndDecode(owner: workerOwner, reader: self.readers[index])
+                    while let claimed = try await next?.value {
+                        next = self.stop.isStopped ? nil : self.claimAndDecode(owner: workerOwner, reader: self.readers[index])
+                        let (event, times) = try await self.process(claimed, owner: workerOwner, detector: detector, embedder: embedder)
                         summary.value.withLock { s in
                             switch event {
                             case .done(_, _, let faces): s.done += 1; s.faces += faces
                             case .failed: s.failed += 1
                             case .lost: s.lost += 1
                             }
+                            s.stages = s.stages + times
                         }
                         onEvent(event)
+                        if self.stop.isStopped, let pending = next {
+                            next = nil
+                            if try await pending.value != nil {
+                                _ = try await self.store.releaseLeases(owner: workerOwner)
+                            }
+                        }
                     }
                 }
             }
@@ -136,37 +169,80 @@ public final class DetectionRunner: Sendable {
         let value = Mutex(Summary())
     }
 
+    /// A claimed item and its picture (or why it cannot be read).
+    struct Claimed: Sendable {
+        var item: WorkItem
+        var path: String
+        var photo: Result<ScaledPhoto, Error>
+        var decodeSeconds: Double
+    }
+
+    /// Claims the next item and decodes it, in a task of its own.
+    private func claimAndDecode(owner: String, reader: MediaReader) -> Task<Claimed?, Error> {
+        Task {
+            guard let item = try await store.claim(owner: owner, limit: 1, leaseSeconds: options.leaseSeconds).first else { return nil }
+            let path = options.pathMapping.localPath(for: item.path)
+            let detectionSide = options.detector.smallFaces
+                ? max(options.detector.longerSide.upperBound, options.detector.smallFaceSide) : options.detector.longerSide.upperBound
+            let started = Date()
+            let photo: Result<ScaledPhoto, Error>
+            do {
+                photo = .success(try await offloaded { try Self.photo(of: item, at: path, reader: reader, detectionSide: detectionSide) })
+            } catch {
+                photo = .failure(error)
+            }
+            return Claimed(item: item, path: path, photo: photo, decodeSeconds: Date().timeIntervalSince(started))
+        }
+    }
+
     private struct Rendered: Sendable {
         var faces: [DetectedFace]
         var thumbnails: [Data]
         var embeddings: [FaceEmbedding]?
+        var times = StageTimes()
     }
 
-    func process(_ item: WorkItem, owner: String, detector: RetinaFace, reader: MediaReader, embedder: FaceNet?) async throws -> Event {
-        let path = options.pathMapping.localPath(for: item.path)
+    func process(_ claimed: Claimed, owner: String, detector: RetinaFace, embedder: FaceNet?) async throws -> (Event, StageTimes) {
+        let item = claimed.item, path = claimed.path
         var metadata: Logger.Metadata = ["item": "\(item.id)", "media": "\(item.mediaFileId)", "path": "\(path)"]
         if let frame = item.frameNumber { metadata["frame"] = "\(frame)" }
-        let rendered: Rendered
+        var rendered: Rendered
         do {
             let side = options.thumbnailSize
+            let photo = try claimed.photo.get()
             rendered = try await offloaded {
-                let image = try Self.image(of: item, at: path, reader: reader)
-                let faces = try detector.detect(in: image)
+                var times = StageTimes()
+                var clock = Date()
+                func lap() -> Double {
+                    defer { clock = Date() }
+                    return Date().timeIntervalSince(clock)
+                }
+                let faces = photo.fullResolution(try detector.detect(in: photo.image))
+                times.detect = lap()
+                // Crops and thumbnails from the decoded picture when it has the pixels for them.
+                let (image, inImage) = try photo.source(for: faces, pixels: max(side, FaceNet.inputSide))
+                let embeddings = try embedder?.embed(inImage, in: image)
+                times.embed = lap()
                 // Rendered before the commit so that afterwards only file writes remain.
-                return Rendered(faces: faces, thumbnails: try faces.map { try Thumbnail.jpeg(of: $0, in: image, side: side) },
-                                embeddings: try embedder?.embed(faces, in: image))
+                let thumbnails = try inImage.map { try Thumbnail.jpeg(of: $0, in: image, side: side) }
+                times.thumbnails = lap()
+                return Rendered(faces: faces, thumbnails: thumbnails, embeddings: embeddings, times: times)
             }
         } catch {
             let reason = Self.reason(for: error)
+            var times = StageTimes()
+            times.decode = claimed.decodeSeconds
             do {
                 try await store.fail(item: item.id, owner: owner, error: reason)
             } catch let error as FaceStoreError where error.reason == .leaseLost {
                 logger.warning("lease lost before marking failed", metadata: metadata)
-                return .lost(item: item.id, path: path)
+                return (.lost(item: item.id, path: path), times)
             }
             logger.warning("media failed", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
-            return .failed(item: item.id, path: path, reason: reason)
+            return (.failed(item: item.id, path: path, reason: reason), times)
         }
+        rendered.times.decode = claimed.decodeSeconds
+        let storeStarted = Date()
 
         let newFaces = rendered.faces.enumerated().map { index, face in
             let embedding = rendered.embeddings?[index]
@@ -179,7 +255,7 @@ public final class DetectionRunner: Sendable {
             ids = try await store.complete(item: item.id, owner: owner, faces: newFaces)
         } catch let error as FaceStoreError where error.reason == .leaseLost {
             logger.warning("lease lost; another worker has this item", metadata: metadata)
-            return .lost(item: item.id, path: path)
+            return (.lost(item: item.id, path: path), rendered.times)
         }
         for (id, data) in zip(ids, rendered.thumbnails) {
             do {
@@ -190,7 +266,14 @@ public final class DetectionRunner: Sendable {
             }
         }
         logger.debug("media done", metadata: metadata.merging(["faces": "\(ids.count)"]) { $1 })
-        return .done(item: item.id, path: path, faces: ids.count)
+        rendered.times.store = Date().timeIntervalSince(storeStarted)
+        return (.done(item: item.id, path: path, faces: ids.count), rendered.times)
+    }
+
+    /// The item's picture: a photo decoded for a detector working at up to `detectionSide`, or a video frame.
+    static func photo(of item: WorkItem, at path: String, reader: MediaReader, detectionSide: Int) throws -> ScaledPhoto {
+        guard item.kind == .video else { return try ScaledPhoto(contentsOf: URL(fileURLWithPath: path), detectionSide: detectionSide) }
+        return ScaledPhoto(image: try image(of: item, at: path, reader: reader))
     }
 
     /// The item's picture. A video that could not be read when it was added has a single item

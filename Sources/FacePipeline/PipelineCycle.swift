@@ -15,7 +15,18 @@ public struct PipelineCycle: Sendable {
         public var recognition: Recognizer.Summary?
         public var failedMedia = 0
         public var persons = 0
+        /// Wall-clock seconds of each phase.
+        public var seconds = Phases()
         public init() {}
+    }
+
+    public struct Phases: Sendable, Equatable {
+        /// Listing, hashing and recording the files (`frs add`).
+        public var add = 0.0
+        /// Detecting and embedding the pending photos.
+        public var detect = 0.0
+        /// Matching and clustering.
+        public var recognize = 0.0
     }
 
     let store: any FaceStore
@@ -38,6 +49,11 @@ public struct PipelineCycle: Sendable {
     public func run(folders: [String], dryRun: Bool, recognizeAlways: Bool = true, onDetected: @escaping @Sendable (DetectionRunner.Event) -> Void = { _ in },
                     progress: @escaping (String) -> Void = { _ in }) async throws -> Summary {
         var summary = Summary()
+        var clock = Date()
+        func lap() -> Double {
+            defer { clock = Date() }
+            return Date().timeIntervalSince(clock)
+        }
         let indexer = MediaIndexer(store: store, dryRun: dryRun, videoInterval: settings.videoInterval,
                                    thumbnails: settings.dataDirectory, logger: Logger(label: "frs.add"))
         let files = MediaIndexer.mediaFiles(in: folders, excluding: [settings.dataDirectory.root]) { logger.warning("\($0)") }
@@ -50,6 +66,7 @@ public struct PipelineCycle: Sendable {
             case .unreadable: summary.files.unreadable += 1
             }
         }
+        summary.seconds.add = lap()
         if dryRun {
             summary.detection.done = try await store.itemsNeedingWork(limit: 1_000_000, includeFailed: false).count
             var options = recognition
@@ -67,10 +84,12 @@ public struct PipelineCycle: Sendable {
                 summary.embedded = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping,
                                                              stop: stop).run().faces
             }
+            summary.seconds.detect = lap()
             let newFaces = summary.detection.faces + summary.embedded > 0
             if !stop.isStopped && (newFaces || recognizeAlways) {
                 summary.recognition = try await Recognizer(store: store, options: recognition).run()
             }
+            summary.seconds.recognize = lap()
         }
         summary.failedMedia = try await store.statusCounts().failed
         summary.persons = try await store.persons(includeHidden: true).count

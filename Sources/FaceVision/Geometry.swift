@@ -57,4 +57,10 @@ public struct DetectedFace: Sendable, Hashable, Codable {
 
     /// The face's size in pixels: the longer side of its box.
     public var size: Float { max(box.width, box.height) }
+
+    /// The face in an image scaled by `x` horizontally and `y` vertically.
+    public func scaled(x: Float, y: Float) -> DetectedFace {
+        DetectedFace(box: Rect(x: box.x * x, y: box.y * y, width: box.width * x, height: box.height * y), score: score,
+                     landmarks: landmarks.map { Point(x: $0.x * x, y: $0.y * y) })
+    }
 }

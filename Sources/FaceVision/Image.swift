@@ -26,8 +26,17 @@ public final class Image: @unchecked Sendable {
 
     /// Reads and decodes an image file (JPEG, PNG, BMP, TIFF, WebP, ...).
     public convenience init(contentsOf url: URL) throws {
+        let data = try Image.readFile(url)
+        do {
+            try self.init(data: data)
+        } catch VisionError.unreadableImage(_, let reason) {
+            throw VisionError.unreadableImage(path: url.path, reason: reason)
+        }
+    }
+
+    /// An image file's bytes, refused with a clear reason when it is not a readable file of a sane size.
+    static func readFile(_ url: URL) throws -> Data {
         let path = url.path
-        let data: Data
         // Before any open: a FIFO would block it, and /dev/zero would be read forever.
         if let problem = FileProblem.reason(at: path) { throw VisionError.unreadableImage(path: path, reason: problem) }
         do {
@@ -38,21 +47,17 @@ public final class Image: @unchecked Sendable {
             if let size = attributes[.size] as? Int, size > Image.maxFileBytes {
                 throw VisionError.unreadableImage(path: path, reason: "file is \(size) bytes, more than the \(Image.maxFileBytes)-byte limit")
             }
-            data = try Data(contentsOf: url)
+            return try Data(contentsOf: url)
         } catch let error as VisionError {
             throw error
         } catch {
             throw VisionError.unreadableImage(path: path, reason: Image.describe(fileError: error, path: path))
         }
-        do {
-            try self.init(data: data)
-        } catch VisionError.unreadableImage(_, let reason) {
-            throw VisionError.unreadableImage(path: path, reason: reason)
-        }
     }
 
-    /// Decodes an encoded image held in memory.
-    public convenience init(data: Data) throws {
+    /// Decodes an encoded image held in memory; `reduction` 2, 4 or 8 decodes a JPEG at that
+    /// fraction of its size (see `ScaledPhoto`).
+    public convenience init(data: Data, reduction: Int = 1) throws {
         _ = Image.configured
         try data.withUnsafeBytes { raw in
             if let size = ImageHeader.dimensions(of: raw) {
@@ -69,7 +74,7 @@ public final class Image: @unchecked Sendable {
         }
         var error = BridgeError()
         let handle = data.withUnsafeBytes { raw in
-            cvb_image_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, 1, &error.buffer, BridgeError.capacity)
+            cvb_image_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, Int32(reduction), &error.buffer, BridgeError.capacity)
         }
         guard let handle else { throw VisionError.unreadableImage(path: "<memory>", reason: Self.decoderReason(error.message)) }
         self.init(handle: handle)

@@ -91,7 +91,7 @@ struct Library {
     }
 }
 
-/// What `frs test` finds in each photo (same detector, same default options), by file name.
+/// What the pipeline finds in each photo (same detector, same default options, same decoding), by file name.
 enum Expected {
     private static let detector = Result {
         let models = ModelStore(directory: SharedData.models)
@@ -101,7 +101,9 @@ enum Expected {
     static func faces(in names: [String]) throws -> [String: [BoundingBox]] {
         var result: [String: [BoundingBox]] = [:]
         for name in names {
-            let faces = try detector.get().detect(in: Image(contentsOf: Library.seed.appendingPathComponent(name)))
+            // Decoded the way the pipeline decodes (a large JPEG at reduced scale), faces in full-size coordinates.
+            let photo = try ScaledPhoto(contentsOf: Library.seed.appendingPathComponent(name), detectionSide: RetinaFace.Options().longerSide.upperBound)
+            let faces = photo.fullResolution(try detector.get().detect(in: photo.image))
             if !faces.isEmpty {
                 result[name] = faces.map { BoundingBox(x1: Double($0.box.x), y1: Double($0.box.y), x2: Double($0.box.maxX), y2: Double($0.box.maxY)) }
                     .sorted { ($0.x1, $0.y1) < ($1.x1, $1.y1) }

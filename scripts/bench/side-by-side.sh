@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# frs against the Python peers on the same photos, interleaved, ROUNDS times (benchmarks, not tests).
+# Usage: side-by-side.sh DIR [ROUNDS]. Needs a release build (swift build -c release), FRS_MODELS with
+# the models and OpenVINO installed, /tmp/peer-venv (numpy, opencv-python-headless, openvino,
+# onnxruntime) and the ONNX files from make_onnx.sh in /tmp/frs-onnx.
+set -euo pipefail
+dir=${1:?photo folder}; rounds=${2:-3}
+here=$(cd "$(dirname "$0")" && pwd); frs=${FRS_BIN:-$here/../../.build/release/frs}
+py=${PEER_PYTHON:-/tmp/peer-venv/bin/python}; models=${FRS_MODELS:?set FRS_MODELS}
+n=$(find -L "$dir" -maxdepth 1 -type f | grep -ciE '\.(jpe?g|png)$')
+for round in $(seq "$rounds"); do
+  lib=$(mktemp -d)
+  start=$(date +%s.%N)
+  HOME=$lib FRS_DATA=$lib/data "$frs" add "$dir" > /dev/null 2>&1
+  HOME=$lib FRS_DATA=$lib/data "$frs" run > /dev/null 2>&1
+  end=$(date +%s.%N)
+  rm -rf "$lib"
+  echo "round $round frs: $n images, $(echo "$end - $start" | bc) s, $(echo "scale=2; $n / ($end - $start)" | bc) images/s"
+  echo "round $round $("$py" "$here/peer.py" --engine ort "$dir")"
+  echo "round $round $("$py" "$here/peer.py" --engine openvino --models "$models" "$dir")"
+done
