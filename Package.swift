@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -58,8 +59,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Scoring detection and verification against labelled photos (`frs eval`): not part of the face API.
+        .target(name: "FaceEvaluation", dependencies: ["FaceVision"]),
         .target(name: "FaceClustering", swiftSettings: simdFlags),
-        .executableTarget(name: "ClusterBench", dependencies: ["FaceClustering"], swiftSettings: simdFlags),
+        .executableTarget(
+            name: "ClusterBench",
+            dependencies: ["FaceClustering", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: simdFlags
+        ),
         .target(
             name: "FacePipeline",
             dependencies: [
@@ -79,12 +86,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .executableTarget(
             name: "frs",
             dependencies: [
                 "FaceVision",
+                "FaceEvaluation",
                 "FaceStore",
                 "FaceClustering",
                 "FacePipeline",
@@ -94,12 +103,25 @@ let package = Package(
             ]
         ),
         .target(name: "FRSTestSupport", path: "Tests/FRSTestSupport"),
+        // Fresh SQLite files and PostgreSQL schemas for the tests of every target that stores something.
+        .target(
+            name: "StoreTestSupport",
+            dependencies: [
+                "FaceStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/StoreTestSupport"
+        ),
         .testTarget(name: "FaceVisionTests", dependencies: ["FaceVision", "FRSTestSupport"]),
         .testTarget(name: "FrsCLITests", dependencies: ["frs", "FRSTestSupport"]),
         .testTarget(name: "FaceClusteringTests", dependencies: ["FaceClustering"]),
+        .testTarget(name: "FaceEvaluationTests", dependencies: ["FaceEvaluation", "FaceVision"]),
+        .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceStore", "FaceVision"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["frs", "FRSTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["frs", "FRSTestSupport", "StoreTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "FaceWebTests",
@@ -110,16 +132,19 @@ let package = Package(
                 "FaceVision",
                 "frs",
                 "FRSTestSupport",
+                "StoreTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "FaceStoreTests",
-            dependencies: [
-                "FaceStore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            dependencies: ["FaceStore", "StoreTestSupport"]
         ),
     ],
     cxxLanguageStandard: .cxx17

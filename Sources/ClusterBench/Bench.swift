@@ -111,7 +111,7 @@ enum Bench {
     }
 
     static func knn(n: Int, trees: Int = 16, leaf: Int = 32) {
-        let data = Synthetic.make(count: n, bases: try? LFWFile.load(lfwDefault).embeddings)
+        let data = Synthetic.make(count: n, bases: try? LFWFile.load(ClusterBench.lfwDefault).embeddings)
         let m = data.embeddings
         // Exact reference on a sample of rows above 20k (the full n^2 search takes minutes).
         let sample = n <= 20_000 ? Array(0 ..< n) : (0 ..< 1000).map { $0 * (n / 1000) }

@@ -40,10 +40,12 @@ struct LineLogHandler: LogHandler {
     func log(event: LogEvent) {
         var merged = metadata
         event.metadata?.forEach { merged[$0] = $1 }
-        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        // Escaped: a file name with a newline must not forge a second line, nor one with escape
+        // sequences repaint the terminal of whoever reads the log.
+        let fields = merged.sorted { $0.key < $1.key }.map { Printable.escaped("\($0.key)=\($0.value)") }.joined(separator: " ")
         let component = label.hasPrefix("frs.") ? String(label.dropFirst(4)) : label
         let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
-        sink.write("\(time) \(event.level) \(component): \(event.message)\(fields.isEmpty ? "" : " " + fields)\n")
+        sink.write("\(time) \(event.level) \(component): \(Printable.escaped("\(event.message)"))\(fields.isEmpty ? "" : " " + fields)\n")
     }
 }
 
@@ -100,5 +102,47 @@ final class RotatingLogFile: LogSink, @unchecked Sendable {
         }
         try? fm.moveItem(atPath: url.path, toPath: "\(url.path).1")
         open()
+    }
+}
+
+/// Text from outside (file names, names, error messages) made safe for a terminal or a log line:
+/// control characters (C0, DEL, C1) and the bidirectional overrides that reorder what is shown
+/// are written as escapes (`\n`, `\x1b`, `\u{202e}`), so they can neither move the cursor, clear
+/// the screen, start a new log line nor disguise a name. Everything else is left as it is.
+public enum Printable {
+    public static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            guard needsEscape(scalar) else {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x100: result += "\\x" + hex(scalar.value, width: 2)
+            default: result += "\\u{" + hex(scalar.value, width: 4) + "}"
+            }
+        }
+        return result
+    }
+
+    /// Bytes that are not valid UTF-8 (a file name from another system): ASCII as it is, the rest as `\xNN`.
+    public static func escaped(bytes: [UInt8]) -> String {
+        bytes.map { $0 >= 0x20 && $0 < 0x7F ? String(UnicodeScalar($0)) : "\\x" + hex(UInt32($0), width: 2) }.joined()
+    }
+
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    private static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

@@ -28,43 +28,120 @@ public struct MediaIndexer: Sendable {
     let store: any FaceStore
     let dryRun: Bool
     let videoInterval: Double
+    /// Where the thumbnails of a changed file's old faces are deleted.
+    let thumbnails: DataDirectory?
     let logger: Logger
 
-    public init(store: any FaceStore, dryRun: Bool = false, videoInterval: Double = 1, logger: Logger = Logger(label: "frs.add")) {
+    public init(store: any FaceStore, dryRun: Bool = false, videoInterval: Double = 1, thumbnails: DataDirectory?,
+                logger: Logger = Logger(label: "frs.add")) {
         self.store = store
         self.dryRun = dryRun
         self.videoInterval = videoInterval
+        self.thumbnails = thumbnails
         self.logger = logger
     }
 
     static func isMedia(_ url: URL) -> Bool { ImageFiles.isImage(url) || VideoFiles.isVideo(url) }
+    static func isMedia(name: String) -> Bool { isMedia(URL(fileURLWithPath: name)) }
 
     /// Photo and video files under each path (files are taken as given when their extension is a
-    /// photo's or a video's). Paths that do not exist are reported through `problems`.
-    public static func mediaFiles(in paths: [String], problems: (String) -> Void) -> [URL] {
-        var files: [URL] = []
-        for path in paths {
-            let url = URL(fileURLWithPath: path).standardizedFileURL
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-                if isDirectory.boolValue {
-                    guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) else {
-                        problems("\(url.path): cannot list this folder")
-                        continue
-                    }
-                    files += enumerator.compactMap { $0 as? URL }.filter(isMedia).map(\.standardizedFileURL)
-                } else if isMedia(url) {
-                    files.append(url)
-                } else {
-                    problems("\(url.path): not a photo or video file (\(ImageFiles.extensions.union(VideoFiles.extensions).sorted().joined(separator: ", ")))")
+    /// photo's or a video's), sorted by path. Only regular files are media, and links to them: FIFOs,
+    /// devices and sockets are reported through `problems` and skipped, since reading one blocks or
+    /// never ends. Dangling links and link loops are kept, so that detection records why they fail.
+    /// Hidden files, links to folders and the folders in `excluding` (frs's own data directory,
+    /// whose thumbnails are photos too) are not looked at. Names that are not valid UTF-8 are
+    /// reported and skipped: the databases store paths as UTF-8 text, and a name with its bytes
+    /// replaced would name a file that does not exist.
+    public static func mediaFiles(in paths: [String], excluding: [URL] = [], problems: (String) -> Void) -> [URL] {
+        let excluded = Set(excluding.compactMap { FileIdentity(path: $0.path) })
+        var files: [String] = []
+
+        func walk(_ folder: String) {
+            if let identity = FileIdentity(path: folder), excluded.contains(identity) { return }
+            guard let directory = opendir(folder) else {
+                problems("\(Printable.escaped(folder)): cannot list this folder (\(String(cString: strerror(errno)))); check its permissions")
+                return
+            }
+            defer { closedir(directory) }
+            var children: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    (Array(raw.prefix { $0 != 0 }), String(validatingCString: raw.baseAddress!.assumingMemoryBound(to: CChar.self)))
                 }
-            } else if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil, isMedia(url) {
-                files.append(url)  // a dangling link given by name: recorded, then failed with its reason
-            } else {
-                problems("\(url.path): no such file or folder")
+                guard let text = name.1 else {
+                    problems("\(Printable.escaped(folder))/\(Printable.escaped(bytes: name.0)): the file name is not valid UTF-8, so it cannot be stored; rename it (for example with `convmv -f latin1 -t utf8 --notest`)")
+                    continue
+                }
+                if text.hasPrefix(".") { continue }
+                children.append(text)
+            }
+            for name in children.sorted() {
+                let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+                var link = stat()
+                guard lstat(path, &link) == 0 else { continue }  // gone since it was listed
+                switch link.st_mode & S_IFMT {
+                case S_IFDIR: walk(path)
+                case S_IFREG: if isMedia(name: name) { files.append(path) }
+                case S_IFLNK: if isMedia(name: name) { add(path) }  // a link to a folder is not followed
+                default:
+                    if isMedia(name: name) { problems("\(Printable.escaped(path)): \(FileProblem.reason(at: path) ?? "not a regular file")") }
+                }
             }
         }
-        return files.sorted { $0.path < $1.path }
+
+        /// A file named directly, or a link met in a folder: regular files and links that lead
+        /// nowhere are taken, special files reported.
+        func add(_ path: String) {
+            var target = stat()
+            if stat(path, &target) == 0, FileProblem.specialKind(mode: target.st_mode) != nil {
+                problems("\(Printable.escaped(path)): \(FileProblem.reason(at: path) ?? "not a regular file")")
+            } else if stat(path, &target) == 0 || errno == ENOENT || errno == ELOOP {
+                files.append(path)  // dangling or looping: recorded, then failed with its reason
+            }
+        }
+
+        /// Whether `path` is an excluded folder or lies inside one.
+        func isExcluded(_ path: String) -> Bool {
+            var url = URL(fileURLWithPath: path)
+            while true {
+                if let identity = FileIdentity(path: url.path), excluded.contains(identity) { return true }
+                if url.path == "/" || url.path.isEmpty { return false }
+                url.deleteLastPathComponent()
+            }
+        }
+
+        for given in paths {
+            let path = URL(fileURLWithPath: given).standardizedFileURL.path
+            var info = stat(), link = stat()
+            if !excluded.isEmpty, isExcluded(path) {
+                problems("\(Printable.escaped(path)): inside frs's own data directory (thumbnails, database), which is never added")
+            } else if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                walk(path)
+            } else if stat(path, &info) == 0 || lstat(path, &link) == 0 {
+                if isMedia(name: path) {
+                    add(path)
+                } else {
+                    problems("\(Printable.escaped(path)): not a photo or video file (\(ImageFiles.extensions.union(VideoFiles.extensions).sorted().joined(separator: ", ")))")
+                }
+            } else {
+                let hint = given.contains("\u{FFFD}") ? " (if its name is not valid UTF-8, rename it to UTF-8 first)" : ""
+                problems("\(Printable.escaped(path)): no such file or folder\(hint)")
+            }
+        }
+        return Array(Set(files)).sorted().map { URL(fileURLWithPath: $0) }
+    }
+
+    /// A file's device and inode: the same folder however it is spelled (links, `..`, bind mounts).
+    struct FileIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
     }
 
     /// Records one file.
@@ -100,9 +177,23 @@ public struct MediaIndexer: Sendable {
             logger.debug("added", metadata: ["media": "\(fileId)", "item": "\(itemId)", "path": "\(path)"])
             return .added
         case .unchanged: return .unchanged
-        case .changed(let fileId):
+        case .changed(let fileId, let removed):
             logger.info("changed on disk, queued again", metadata: ["media": "\(fileId)", "path": "\(path)"])
+            removeThumbnails(removed)
             return .changed
+        }
+    }
+
+    /// The old faces are gone from the database; their pictures go too, or they would stay on disk
+    /// (and be served) showing faces the photo no longer has. A file that cannot be removed now is
+    /// an orphan, which the next detection run's repair removes.
+    private func removeThumbnails(_ names: [String]) {
+        guard let thumbnails else { return }
+        for name in names {
+            // A file that is not there was never written, or is gone already.
+            guard let url = thumbnails.thumbnailURL(named: name), unlink(url.path) != 0, errno != ENOENT else { continue }
+            logger.warning("cannot remove the thumbnail of a deleted face",
+                           metadata: ["path": "\(url.path)", "reason": "\(String(cString: strerror(errno)))"])
         }
     }
 
@@ -116,6 +207,8 @@ public struct MediaIndexer: Sendable {
 
     /// Size, modification time and SHA-256 of a file; for a video also its size and sampled frames.
     func describe(_ url: URL) throws -> MediaFileInfo {
+        // Never open what is not a regular file: a FIFO blocks, a device never ends.
+        if let problem = FileProblem.reason(at: url.path) { throw VisionError.unreadableImage(path: url.path, reason: problem) }
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         if attributes[.type] as? FileAttributeType == .typeDirectory {
             throw VisionError.unreadableImage(path: url.path, reason: "is a directory, not a photo or video")

@@ -38,8 +38,10 @@ public struct PipelineCycle: Sendable {
     public func run(folders: [String], dryRun: Bool, recognizeAlways: Bool = true, onDetected: @escaping @Sendable (DetectionRunner.Event) -> Void = { _ in },
                     progress: @escaping (String) -> Void = { _ in }) async throws -> Summary {
         var summary = Summary()
-        let indexer = MediaIndexer(store: store, dryRun: dryRun, videoInterval: settings.videoInterval, logger: Logger(label: "frs.add"))
-        for file in MediaIndexer.mediaFiles(in: folders, problems: { logger.warning("\($0)") }) where !stop.isStopped {
+        let indexer = MediaIndexer(store: store, dryRun: dryRun, videoInterval: settings.videoInterval,
+                                   thumbnails: settings.dataDirectory, logger: Logger(label: "frs.add"))
+        let files = MediaIndexer.mediaFiles(in: folders, excluding: [settings.dataDirectory.root]) { logger.warning("\($0)") }
+        for file in files where !stop.isStopped {
             switch try await indexer.add(file) {
             case .added: summary.files.added += 1
             case .changed: summary.files.changed += 1
@@ -61,7 +63,7 @@ public struct PipelineCycle: Sendable {
             try await runner.recover()
             summary.detection = try await runner.run(onEvent: onDetected)
             if !stop.isStopped {
-                let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet, progress: progress))
+                let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet, progress: progress), engine: runner.engine)
                 summary.embedded = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping,
                                                              stop: stop).run().faces
             }

@@ -46,7 +46,34 @@ public struct Recognizer: Sendable {
     }
 
     /// Matching, then clustering of what is left, then portraits of the persons that changed.
+    /// One recognition run at a time per library (see `exclusively`).
     public func run() async throws -> Summary {
+        try await exclusively { try await matchAndCluster() }
+    }
+
+    /// Re-examines unassigned faces against persons and each other. With `full`, persons the
+    /// machine made are rebuilt from scratch too: their unconfirmed faces are freed and clustered
+    /// again with everything else; a new cluster that holds most of an old machine person's faces
+    /// keeps that person's id and number, and machine persons that no cluster continues are removed.
+    public func recluster(full: Bool) async throws -> Summary {
+        try await exclusively { try await full ? rebuild() : matchAndCluster() }
+    }
+
+    /// Runs `body` under the library's recognition lock: two runs that read the same unassigned
+    /// faces and both wrote persons for them would leave duplicates and empty persons. A dry run
+    /// writes nothing (not even the lock file) and reads without waiting.
+    private func exclusively(_ body: @Sendable () async throws -> Summary) async throws -> Summary {
+        guard !options.dryRun else { return try await body() }
+        let logger = self.logger
+        return try await store.withRecognitionLock(waiting: {
+            logger.notice("waiting for the recognition run already going on this library (frs cluster, recluster, run or automate) to finish")
+        }) {
+            logger.debug("recognition lock taken")
+            return try await body()
+        }
+    }
+
+    private func matchAndCluster() async throws -> Summary {
         var summary = Summary()
         var touched = Set<Int64>()
         let faces = try await store.embeddings(model: FaceNet.modelTag)
@@ -65,12 +92,7 @@ public struct Recognizer: Sendable {
         return summary
     }
 
-    /// Re-examines unassigned faces against persons and each other. With `full`, persons the
-    /// machine made are rebuilt from scratch too: their unconfirmed faces are freed and clustered
-    /// again with everything else; a new cluster that holds most of an old machine person's faces
-    /// keeps that person's id and number, and machine persons that no cluster continues are removed.
-    public func recluster(full: Bool) async throws -> Summary {
-        guard full else { return try await run() }
+    private func rebuild() async throws -> Summary {
         var summary = Summary()
         var touched = Set<Int64>()
         let persons = try await store.persons(includeHidden: true)

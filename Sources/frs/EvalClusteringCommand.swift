@@ -42,11 +42,14 @@ extension EvalCommand {
             try detection.apply(to: &settings)
             LogOutput.bootstrap(level: .warning)
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-            let store = try await openFaceStore(settings.database)
-            defer { Task { try? await store.close() } }
+            try await withFaceStore(settings.database) { store in
+                try await evaluate(store, settings: settings, work: work, identityOf: identityOf)
+            }
+        }
 
+        private func evaluate(_ store: any FaceStore, settings: Settings, work: URL, identityOf: [String: String]) async throws {
             // Detection and embedding: once per work folder.
-            let indexer = MediaIndexer(store: store)
+            let indexer = MediaIndexer(store: store, thumbnails: settings.dataDirectory)
             for path in identityOf.keys.sorted() { _ = try await indexer.add(URL(fileURLWithPath: path)) }
             let pending = try await store.statusCounts().pending
             if pending > 0 {

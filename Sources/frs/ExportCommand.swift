@@ -31,23 +31,27 @@ struct ExportCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try library.settings()
             library.bootstrapLogging(settings)
-            guard let store = try await library.openStore(settings, dryRun: true) else {
-                throw ValidationError("no library at \(maskedURL(settings.database)); run `frs add` first")
-            }
-            defer { Task { try? await store.close() } }
-            var names: [Int64: String] = [:]
-            for summary in try await store.persons(includeHidden: true) {
-                let person = summary.person
-                names[person.id] = person.name ?? person.number.map(Person.machineName) ?? "Person-\(person.id)"
-            }
-            if csv { print("face_id,path,frame,x1,y1,x2,y2,score,person_id,person_name") }
-            try await store.forEachFacePage { page in
-                var text = ""
-                for face in page {
-                    let row = ExportedFace(face: face, personName: face.personId.flatMap { names[$0] })
-                    text += (csv ? row.csvLine() : try row.jsonLine()) + "\n"
+            let exported: Void? = try await library.withStore(settings, dryRun: true) { store in
+                var names: [Int64: String] = [:]
+                for summary in try await store.persons(includeHidden: true) {
+                    let person = summary.person
+                    names[person.id] = person.name ?? person.number.map(Person.machineName) ?? "Person-\(person.id)"
                 }
-                FileHandle.standardOutput.write(Data(text.utf8))
+                // Every line through the one unbuffered handle: print() is buffered when standard
+                // output is a file, so a header printed with it came out after the rows.
+                let output = FileHandle.standardOutput
+                if csv { output.write(Data((CSV.line(ExportedFace.csvHeader) + "\n").utf8)) }
+                try await store.forEachFacePage { page in
+                    var text = ""
+                    for face in page {
+                        let row = ExportedFace(face: face, personName: face.personId.flatMap { names[$0] })
+                        text += (csv ? CSV.line(row.csvFields) : try JSONOutput.string(row)) + "\n"
+                    }
+                    output.write(Data(text.utf8))
+                }
+            }
+            guard exported != nil else {
+                throw ValidationError("no library at \(maskedURL(settings.database)); run `frs add` first")
             }
         }
     }
@@ -87,21 +91,12 @@ struct ExportedFace: Encodable {
         try c.encode(person_name, forKey: .person_name)
     }
 
-    func jsonLine() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    static let csvHeader = ["face_id", "path", "frame", "x1", "y1", "x2", "y2", "score", "person_id", "person_name"]
 
-    func csvLine() -> String {
+    var csvFields: [String] {
         let box = self.box ?? []
-        let fields: [String] = ["\(face_id)", path, frame.map(String.init) ?? ""]
+        return ["\(face_id)", path, frame.map(String.init) ?? ""]
             + (0..<4).map { box.count == 4 ? "\(box[$0])" : "" }
             + [score.map { "\($0)" } ?? "", person_id.map(String.init) ?? "", person_name ?? ""]
-        return fields.map(Self.quoted).joined(separator: ",")
-    }
-
-    static func quoted(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 }

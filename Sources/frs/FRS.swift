@@ -1,4 +1,5 @@
 import ArgumentParser
+import FacePipeline
 import Foundation
 
 @main
@@ -32,7 +33,16 @@ struct FRS: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            // As `exit(withError:)` does, with each line escaped: messages quote file names.
+            let code = exitCode(for: error)
+            let text = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { Printable.escaped(String($0)) }.joined(separator: "\n")
+            if code == .success {
+                print(text)
+            } else if !text.isEmpty {
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+            }
+            Foundation.exit(code.rawValue)
         }
     }
 }

@@ -63,6 +63,21 @@ struct LibraryOptions: ParsableArguments {
         }
         return store
     }
+
+    /// Opens the store like `openStore`, runs `body`, and closes the store before returning, whether
+    /// `body` succeeds or throws: PostgreSQL connections end cleanly and SQLite's WAL is checkpointed
+    /// before the process exits. Nil, without calling `body`, when a dry run finds no database.
+    func withStore<T>(_ settings: Settings, dryRun: Bool = false, _ body: (any FaceStore) async throws -> T) async throws -> T? {
+        guard let store = try await openStore(settings, dryRun: dryRun) else { return nil }
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
 }
 
 /// The `--dry-run` flag of every command that writes.

@@ -19,8 +19,8 @@ struct PeopleListCommand: AsyncParsableCommand {
         if json {
             print(try JSONOutput.string(rows))
         } else if csv {
-            print("id,name,faces,photos,hidden")
-            for row in rows { print([String(row.id), CSV.field(row.name), String(row.faces), String(row.photos), String(row.hidden)].joined(separator: ",")) }
+            print(CSV.line(["id", "name", "faces", "photos", "hidden"]))
+            for row in rows { print(CSV.line([String(row.id), row.name, String(row.faces), String(row.photos), String(row.hidden)])) }
         } else {
             print(Table.render(header: ["id", "name", "faces", "photos", "hidden"], rows: rows.map {
                 [String($0.id), $0.name, String($0.faces), String($0.photos), $0.hidden ? "yes" : ""]
@@ -30,23 +30,3 @@ struct PeopleListCommand: AsyncParsableCommand {
 }
 
 extension PeopleSort: ExpressibleByArgument {}
-
-enum CSV {
-    /// Quotes a field when it holds a comma, quote or line break (RFC 4180).
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}
-
-enum Table {
-    /// Left-aligned columns separated by two spaces.
-    static func render(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
-    }
-}

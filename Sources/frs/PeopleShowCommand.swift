@@ -15,7 +15,7 @@ struct PeopleShowCommand: AsyncParsableCommand {
             return
         }
         let person = page.person
-        print("person \(person.id) \"\(person.name)\": \(person.faces) face(s) in \(person.photos) photo(s)"
+        print("person \(person.id) \"\(Printable.escaped(person.name))\": \(person.faces) face(s) in \(person.photos) photo(s)"
               + (person.hidden ? ", hidden" : "") + (person.userNamed ? ", named by a user" : ""))
         print(FaceTable.render(page.faces))
     }

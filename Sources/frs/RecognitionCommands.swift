@@ -15,23 +15,24 @@ struct EmbedCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try library.settings()
         library.bootstrapLogging(settings)
-        guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else { return print("dry run: no library yet") }
-        defer { Task { try? await store.close() } }
-        if dryRun.dryRun {
-            var count = 0, last: Int64 = 0
-            while true {
-                let page = try await store.facesWithoutEmbedding(afterFaceId: last, limit: 5000)
-                guard let tail = page.last else { break }
-                count += page.count
-                last = tail.faceId
+        let message = try await library.withStore(settings, dryRun: dryRun.dryRun) { store in
+            if dryRun.dryRun {
+                var count = 0, last: Int64 = 0
+                while true {
+                    let page = try await store.facesWithoutEmbedding(afterFaceId: last, limit: 5000)
+                    guard let tail = page.last else { break }
+                    count += page.count
+                    last = tail.faceId
+                }
+                return "dry run: \(count) face\(count == 1 ? "" : "s") would be embedded"
             }
-            return print("dry run: \(count) face\(count == 1 ? "" : "s") would be embedded")
+            let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet) { Console.status($0) }, engine: settings.inferenceEngine(notice: Console.status))
+            let stop = StopSignal()
+            stop.install()
+            let summary = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping, stop: stop).run()
+            return "embedded \(summary.faces) faces in \(summary.photos) photos\(summary.skipped > 0 ? "; \(summary.skipped) faces skipped (photo unreadable)" : "")"
         }
-        let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet) { Console.status($0) })
-        let stop = StopSignal()
-        stop.install()
-        let summary = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping, stop: stop).run()
-        print("embedded \(summary.faces) faces in \(summary.photos) photos\(summary.skipped > 0 ? "; \(summary.skipped) faces skipped (photo unreadable)" : "")")
+        print(message ?? "dry run: no library yet")
     }
 }
 
@@ -91,7 +92,7 @@ struct RecognizeCommand: AsyncParsableCommand {
         try await RecognitionReport.run(library: library, dryRun: dryRun.dryRun) { store in
             if !dryRun.dryRun {
                 let settings = try library.settings()
-                let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet) { Console.status($0) })
+                let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet) { Console.status($0) }, engine: settings.inferenceEngine(notice: Console.status))
                 _ = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping).run()
             }
             return try await Recognizer(store: store, options: recognition.options(dryRun: dryRun.dryRun)).run()
@@ -103,9 +104,7 @@ enum RecognitionReport {
     static func run(library: LibraryOptions, dryRun: Bool, _ body: (any FaceStore) async throws -> Recognizer.Summary) async throws {
         let settings = try library.settings()
         library.bootstrapLogging(settings)
-        guard let store = try await library.openStore(settings, dryRun: dryRun) else { return print("dry run: no library yet") }
-        defer { Task { try? await store.close() } }
-        let summary = try await body(store)
+        guard let summary = try await library.withStore(settings, dryRun: dryRun, body) else { return print("dry run: no library yet") }
         print(describe(summary, dryRun: dryRun))
     }
 

@@ -23,18 +23,20 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try library.detectionSettings(detection, video: video)
-        guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else {
-            return print("dry run: the database does not exist yet; everything under \(paths.joined(separator: ", ")) would be processed")
+        let summary = try await library.withStore(settings, dryRun: dryRun.dryRun) { store in
+            let stop = StopSignal()
+            stop.install { _ in Console.status("frs run: stopping after the current step (press again to quit at once)") }
+            let folders = try RunCommand.folders(paths, settings: settings, remember: !dryRun.dryRun)
+            let before = try await store.statusCounts()
+            let progress = ProgressBox(total: before.pending + before.leased)
+            let summary = try await PipelineCycle(store: store, settings: settings, recognition: recognition.options(dryRun: dryRun.dryRun), stop: stop)
+                .run(folders: folders, dryRun: dryRun.dryRun, onDetected: { progress.record($0) }) { Console.status($0) }
+            progress.finish()
+            return summary
         }
-        defer { Task { try? await store.close() } }
-        let stop = StopSignal()
-        stop.install { _ in Console.status("frs run: stopping after the current step (press again to quit at once)") }
-        let folders = try RunCommand.folders(paths, settings: settings, remember: !dryRun.dryRun)
-        let before = try await store.statusCounts()
-        let progress = ProgressBox(total: before.pending + before.leased)
-        let summary = try await PipelineCycle(store: store, settings: settings, recognition: recognition.options(dryRun: dryRun.dryRun), stop: stop)
-            .run(folders: folders, dryRun: dryRun.dryRun, onDetected: { progress.record($0) }) { Console.status($0) }
-        progress.finish()
+        guard let summary else {
+            return print("dry run: the database does not exist yet; everything under \(Printable.escaped(paths.joined(separator: ", "))) would be processed")
+        }
         print(RunCommand.table(summary, dryRun: dryRun.dryRun))
     }
 
@@ -95,8 +97,13 @@ struct AutomateCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try library.detectionSettings(detection, video: video, logFile: "automate.log")
         let logger = Logger(label: "frs.automate")
-        guard let store = try await library.openStore(settings, dryRun: dryRun.dryRun) else { return print("dry run: no library yet") }
-        defer { Task { try? await store.close() } }
+        let ran: Void? = try await library.withStore(settings, dryRun: dryRun.dryRun) { store in
+            try await cycles(store, settings: settings, logger: logger)
+        }
+        if ran == nil { print("dry run: no library yet") }
+    }
+
+    private func cycles(_ store: any FaceStore, settings: Settings, logger: Logger) async throws {
         let stop = StopSignal()
         stop.install { _ in logger.notice("stopping after the current step") }
         let interval = Self.seconds(every)!

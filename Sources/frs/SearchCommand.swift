@@ -28,12 +28,12 @@ struct SearchCommand: AsyncParsableCommand {
             print(try JSONOutput.string(faces))
             return
         }
-        if faces.isEmpty { print("\(photo): no face found (try a lower --threshold)") }
+        if faces.isEmpty { print("\(Printable.escaped(photo)): no face found (try a lower --threshold)") }
         for face in faces {
             let box = face.box.map { String(Int($0.rounded())) }.joined(separator: ",")
             print("face \(face.index) at \(box):" + (face.matches.isEmpty ? " no persons stored yet" : ""))
             for match in face.matches {
-                print("  " + String(format: "%.3f", match.score) + "  person \(match.personId)  \(match.name)"
+                print("  " + String(format: "%.3f", match.score) + "  person \(match.personId)  \(Printable.escaped(match.name))"
                       + (match.isMatch ? "  (match)" : ""))
             }
         }

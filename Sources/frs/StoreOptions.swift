@@ -49,16 +49,7 @@ struct ChangeOptions: ParsableArguments {
         if json {
             print(try JSONOutput.string(report))
         } else {
-            print(report.message)
+            print(Printable.escaped(report.message))
         }
-    }
-}
-
-enum JSONOutput {
-    static func string(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

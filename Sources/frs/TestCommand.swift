@@ -1,4 +1,5 @@
 import ArgumentParser
+import FacePipeline
 import FaceVision
 import Foundation
 
@@ -64,7 +65,7 @@ struct TestCommand: AsyncParsableCommand {
     private func report(path: String, frame: Int?, image: Image, analyzer: FaceAnalyzer, out: URL?) throws {
         let faces = try analyzer.faces(in: image)
         if json {
-            print(try ImageReport(path: path, frame: frame, image: image, faces: faces).jsonLine())
+            print(try JSONOutput.string(ImageReport(path: path, frame: frame, image: image, faces: faces)))
         } else {
             printTable(path: path, frame: frame, image: image, faces: faces)
         }
@@ -73,7 +74,7 @@ struct TestCommand: AsyncParsableCommand {
 
     private func printTable(path: String, frame: Int?, image: Image, faces: [DetectedFace]) {
         let name = frame.map { "\(path) frame \($0)" } ?? path
-        print("\(name): \(image.width)x\(image.height), \(faces.count) face\(faces.count == 1 ? "" : "s")")
+        print("\(Printable.escaped(name)): \(image.width)x\(image.height), \(faces.count) face\(faces.count == 1 ? "" : "s")")
         guard !faces.isEmpty else { return }
         print("  #  box (x1, y1, x2, y2)          score  size  landmarks (left eye, right eye, nose, mouth left, mouth right)")
         for (index, face) in faces.enumerated() {
@@ -123,10 +124,4 @@ struct ImageReport: Encodable {
     }
 
     static func rounded(_ value: Float) -> Float { (value * 100).rounded() / 100 }
-
-    func jsonLine() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
 }

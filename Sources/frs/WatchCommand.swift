@@ -27,9 +27,11 @@ struct WatchCommand: AsyncParsableCommand {
         var settings = try library.detectionSettings(detection, video: video, logFile: "watch.log")
         if let interval { try settings.set(.watchInterval, "\(interval)", source: .flag) }
         let logger = Logger(label: "frs.watch")
-        guard let store = try await library.openStore(settings) else { return }
-        defer { Task { try? await store.close() } }
+        _ = try await library.withStore(settings) { store in try await watch(store, settings: settings, logger: logger) }
+        logger.info("stopped")
+    }
 
+    private func watch(_ store: any FaceStore, settings: Settings, logger: Logger) async throws {
         let watched = WatchedFolders(directory: settings.dataDirectory)
         try watched.remember(folders)
         let stop = StopSignal()
@@ -37,15 +39,25 @@ struct WatchCommand: AsyncParsableCommand {
         let runner = try detection.runner(store: store, settings: settings, stop: stop)
         try await runner.recover()
 
-        let indexer = MediaIndexer(store: store, videoInterval: settings.videoInterval)
+        let indexer = MediaIndexer(store: store, videoInterval: settings.videoInterval, thumbnails: settings.dataDirectory)
         var idle = 1.0
+        // Each problem (a FIFO, a bad name) is logged once, not on every poll.
+        var reported = Set<String>()
         logger.info("watching", metadata: ["folders": "\(watched.load().count)", "database": "\(maskedURL(settings.database))"])
         while !stop.isStopped {
             var added = 0
             if !noScan {
-                for file in MediaIndexer.mediaFiles(in: watched.load(), problems: { logger.warning("\($0)") }) where !stop.isStopped {
+                let files = MediaIndexer.mediaFiles(in: watched.load(), excluding: [settings.dataDirectory.root]) { problem in
+                    if reported.insert(problem).inserted { logger.warning("\(problem)") }
+                }
+                for file in files where !stop.isStopped {
                     switch try await indexer.add(file) {
-                    case .added, .changed, .unreadable: added += 1
+                    case .added, .changed: added += 1
+                    // Not counted: a file that stays unreadable (a dangling link) would make every
+                    // cycle look busy and the loop spin without waiting. A new one is queued, and
+                    // the detection run below marks it failed.
+                    case .unreadable(let reason):
+                        if reported.insert("\(file.path): \(reason)").inserted { logger.warning("cannot read file", metadata: ["path": "\(file.path)", "reason": "\(reason)"]) }
                     case .unchanged, .duplicate: break
                     }
                 }
@@ -61,6 +73,5 @@ struct WatchCommand: AsyncParsableCommand {
             while !stop.isStopped && Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
             idle = min(idle * 2, settings.watchInterval)
         }
-        logger.info("stopped")
     }
 }

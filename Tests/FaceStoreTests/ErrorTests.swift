@@ -1,4 +1,5 @@
 import Foundation
+import StoreTestSupport
 import Testing
 @testable import FaceStore
 
@@ -52,7 +53,8 @@ struct ErrorTests {
         case .sqlite:
             store = try SQLiteStore(path: database.location)
         case .postgres:
-            var components = try #require(URLComponents(string: database.location))
+            let server = try #require(database.server)
+            var components = try #require(URLComponents(string: server))
             components.password = "hunter2" // the test server trusts local users, so any password works
             let url = try #require(components.string)
             store = try PostgresStore(url: url, schema: database.schema)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FaceStore
+import StoreTestSupport
 
 @Suite("Media (frs add)")
 struct MediaTests {
@@ -31,7 +32,14 @@ struct MediaTests {
             var changed = info
             changed.size = 2000
             changed.contentHash = String(repeating: "cd", count: 32)
-            #expect(try await store.addMedia(changed) == .changed(fileId: fileId))
+            // The deleted faces' thumbnail names come back, so that the caller deletes the files.
+            let outcome = try await store.addMedia(changed)
+            guard case .changed(let changedId, let removed) = outcome else {
+                Issue.record("a changed file must be reported as changed, got \(outcome)")
+                return
+            }
+            #expect(changedId == fileId)
+            #expect(Set(removed) == Set(faceIds.map { "\($0).jpg" }))
             #expect(try await store.faces(item: itemId).isEmpty)
             #expect(try await store.statusCounts() == StatusCounts(pending: 1))
             #expect(try await store.mediaFile(path: info.path)?.size == 2000)
@@ -42,7 +50,7 @@ struct MediaTests {
             // A touched file (only mtime differs) is re-queued too.
             var touched = changed
             touched.mtime = changed.mtime.addingTimeInterval(1)
-            #expect(try await store.addMedia(touched) == .changed(fileId: fileId))
+            #expect(try await store.addMedia(touched) == .changed(fileId: fileId, removedThumbnails: []))
         }
     }
 

@@ -1,30 +1,33 @@
 import Foundation
 import Testing
 import FaceStore
+import StoreTestSupport
 
 @Suite("Work queue")
 struct WorkQueueTests {
     @Test("claims take leases and skip leased items", arguments: TestBackends.all)
     func claimWithLeases(_ backend: StoreBackend) async throws {
         try await withStore(backend) { store, _ in
+            // Leases of an hour: in a full test run on a loaded machine a minute went by between the
+            // claims and the checks below, and the leases had expired.
             for n in 1...5 { try await addItem(store, "/p/\(n).jpg") }
             #expect(try await store.itemsNeedingWork(limit: 10, includeFailed: false).count == 5)
 
-            let first = try await store.claim(owner: "w1", limit: 2, leaseSeconds: 60)
+            let first = try await store.claim(owner: "w1", limit: 2, leaseSeconds: 3600)
             #expect(first.count == 2)
             #expect(first.allSatisfy { $0.leaseOwner == "w1" && $0.attempts == 1 && $0.leaseExpiresAt != nil })
             #expect(first.map(\.path) == ["/p/1.jpg", "/p/2.jpg"])
             #expect(first.first?.kind == .image)
 
-            let second = try await store.claim(owner: "w2", limit: 10, leaseSeconds: 60)
+            let second = try await store.claim(owner: "w2", limit: 10, leaseSeconds: 3600)
             #expect(second.map(\.path) == ["/p/3.jpg", "/p/4.jpg", "/p/5.jpg"])
-            #expect(try await store.claim(owner: "w3", limit: 10, leaseSeconds: 60).isEmpty)
+            #expect(try await store.claim(owner: "w3", limit: 10, leaseSeconds: 3600).isEmpty)
             #expect(try await store.statusCounts() == StatusCounts(leased: 5))
             #expect(try await store.itemsNeedingWork(limit: 10, includeFailed: false).isEmpty)
 
-            try await store.renewLease(item: first[0].id, owner: "w1", leaseSeconds: 120)
+            try await store.renewLease(item: first[0].id, owner: "w1", leaseSeconds: 3600)
             await expectStoreError(.leaseLost) {
-                try await store.renewLease(item: first[0].id, owner: "w2", leaseSeconds: 120)
+                try await store.renewLease(item: first[0].id, owner: "w2", leaseSeconds: 3600)
             }
         }
     }
@@ -103,7 +106,11 @@ struct WorkQueueTests {
     func completeAfterRequeue(_ backend: StoreBackend) async throws {
         try await withStore(backend) { store, _ in
             let info = mediaInfo("/p/edited.jpg")
-            guard case .added(_, let itemId) = try await store.addMedia(info) else { return }
+            let outcome = try await store.addMedia(info)
+            guard case .added(_, let itemId) = outcome else {
+                Issue.record("a new file must be added, not \(outcome)")
+                return
+            }
             _ = try await store.claim(owner: "w1", limit: 1, leaseSeconds: 60)
             var edited = info
             edited.size += 1

@@ -2,6 +2,7 @@ import FRSTestSupport
 import FacePipeline
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// Every `frs people` / `frs faces` / `frs search` action through the real binary, on both databases.
@@ -137,6 +138,49 @@ struct PeopleCLITests {
                 #expect(try await store.assignments(face: face).last?.reason == .deletePerson)
             }
             #expect(try frs(database, ["faces", "list", "--unassigned"]).contains("lodhi.jpg"))
+        }
+    }
+
+    // The failure is injected with a trigger, written here for SQLite and PostgreSQL.
+    @Test("a user's move and its confirmation are one transaction: both happen or neither",
+          arguments: TestBackends.all.filter { $0 != .sqlServer })
+    func moveAndConfirmationTogether(_ backend: StoreBackend) async throws {
+        try await withSeededLibrary(backend) { database, library in
+            // The database refuses every change of IsUserVerified: the second half of a move fails.
+            switch backend {
+            case .sqlite:
+                try await database.executeRaw("""
+                    CREATE TRIGGER "refuse_verification" BEFORE UPDATE OF "IsUserVerified" ON "Faces"
+                    BEGIN SELECT RAISE(ABORT, 'verification refused by the test'); END
+                    """)
+            case .postgres:
+                try await database.executeRaw("""
+                    CREATE FUNCTION "refuse_verification"() RETURNS trigger LANGUAGE plpgsql
+                    AS $$ BEGIN RAISE EXCEPTION 'verification refused by the test'; END $$
+                    """)
+                try await database.executeRaw("""
+                    CREATE TRIGGER "refuse_verification" BEFORE UPDATE OF "IsUserVerified" ON "Faces"
+                    FOR EACH ROW EXECUTE FUNCTION "refuse_verification"()
+                    """)
+            case .sqlServer:
+                Issue.record("no failing trigger written for SQL Server")
+                return
+            }
+            let jenny = library.faces["Jenny.jpg"]!, imran = library.faces["Imran_Khan.jpg"]!
+            let commands = [["people", "move", String(jenny), "--to", String(library.shaista)],
+                            ["people", "move", String(jenny), "--new", "--name", "Jenny"],
+                            ["people", "unassign", String(imran)],
+                            ["people", "delete", String(library.hamid)]]
+            for command in commands {
+                let result = try FRSBinary.run(command + ["--database", database.location])
+                #expect(result.status != 0, "\(command.joined(separator: " ")): the confirmation failed, so the change must fail")
+            }
+            try await withStore(database) { (store: any FaceStore) async throws in
+                #expect(try await store.assignments(face: jenny).isEmpty, "no move without its confirmation")
+                #expect(try await store.faces(person: library.imran).map(\.id).contains(imran), "no unassign without clearing the mark")
+                #expect(try await store.person(id: library.hamid) != nil, "no delete without clearing the marks")
+                #expect(try await store.allPersons().count == 3, "no empty new person left behind")
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// The people commands on SQL Server. Every people and web test runs on SQL Server through

@@ -3,6 +3,7 @@ import FacePipeline
 import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import Testing
 
 @Suite("Search corpus kept by the server")

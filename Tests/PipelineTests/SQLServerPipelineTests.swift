@@ -1,12 +1,13 @@
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 @testable import FaceStore
 
 /// frs pointed at a database the original system created and filled, on SQL Server: the rest of the
-/// pipeline tests run on SQL Server through `Backends.all` when FRS_TEST_SQLSERVER_URL is set.
+/// pipeline tests run on SQL Server through `TestBackends.all` when FRS_TEST_SQLSERVER_URL is set.
 /// Without it every test here reports itself skipped.
-@Suite("SQL Server pipeline", .serialized, .enabled(if: Backends.sqlServerURL != nil, Backends.sqlServerMissing))
+@Suite("SQL Server pipeline", .serialized, .enabled(if: TestBackends.sqlServerURL != nil, TestBackends.sqlServerMissing))
 struct SQLServerPipelineTests {
     @Test("frs detect processes the original system's unprocessed rows and keeps its processed ones")
     func originalDatabase() async throws {

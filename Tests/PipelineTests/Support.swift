@@ -2,39 +2,18 @@ import FRSTestSupport
 import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import Testing
 @testable import FaceStore
-
-/// Backends the pipeline tests run on; PostgreSQL is required unless FRS_SKIP_POSTGRES=1. SQL Server
-/// joins when FRS_TEST_SQLSERVER_URL is set; without it the "SQL Server pipeline" suite reports itself
-/// skipped.
-enum Backends {
-    static let environment = ProcessInfo.processInfo.environment
-    static let postgresURL = environment["FRS_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let sqlServerURL = environment["FRS_TEST_SQLSERVER_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let postgres: [StoreBackend] = environment["FRS_SKIP_POSTGRES"] == "1" ? [] : [.postgres]
-    static let sqlServer: [StoreBackend] = sqlServerURL == nil ? [] : [.sqlServer]
-    static let all: [StoreBackend] = [.sqlite] + postgres + sqlServer
-    /// The backends many machines share.
-    static let servers: [StoreBackend] = postgres + sqlServer
-    static let sqlServerMissing: Comment = """
-        FRS_TEST_SQLSERVER_URL is not set: set it to mssql://user:password@host:1433/master (a login that may \
-        create databases) to run the pipeline tests on SQL Server too
-        """
-}
-
-struct SetupError: Error, CustomStringConvertible {
-    var description: String
-}
 
 /// A fresh library for one test: a data directory, a database (a SQLite file in it, a new
 /// PostgreSQL schema addressed by `?search_path=`, or a new SQL Server database), and a folder of
 /// photos copied from the samples.
 struct Library {
-    let backend: StoreBackend
-    let root: URL
-    let database: String
-    let schema: String?
+    let testDatabase: TestDatabase
+    var backend: StoreBackend { testDatabase.backend }
+    var root: URL { testDatabase.directory }
+    var database: String { testDatabase.location }
 
     var dataDirectory: URL { root.appendingPathComponent("data") }
     var photos: URL { root.appendingPathComponent("photos") }
@@ -44,26 +23,7 @@ struct Library {
 
     /// `server` is a PostgreSQL URL to use instead of `FRS_TEST_DATABASE_URL`.
     static func make(_ backend: StoreBackend, photos names: [String], server: String? = nil) async throws -> Library {
-        let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("frs-pipeline-\(tag)")
-        let library: Library
-        switch backend {
-        case .sqlite:
-            library = Library(backend: .sqlite, root: root, database: root.appendingPathComponent("data/frs.sqlite").path, schema: nil)
-        case .postgres:
-            guard let url = server ?? Backends.postgresURL else {
-                throw SetupError(description: "FRS_TEST_DATABASE_URL is not set: start a server with `export FRS_TEST_DATABASE_URL=\"$(scripts/pg-test-server start)\"` or set FRS_SKIP_POSTGRES=1")
-            }
-            let schema = "frs_pipe_\(tag)"
-            let admin = try PostgresStore(url: url, maximumConnections: 1)
-            // The schema name is made of hex digits above, so it is safe as an identifier.
-            try await admin.client.query(.init(unsafeSQL: #"CREATE SCHEMA "\#(schema)""#))
-            try await admin.close()
-            library = Library(backend: .postgres, root: root, database: url + (url.contains("?") ? "&" : "?") + "search_path=\(schema)", schema: schema)
-        case .sqlServer:
-            let name = "frs_pipe_\(tag)"
-            library = Library(backend: .sqlServer, root: root, database: try await SQLServerTestServer.createDatabase(name), schema: name)
-        }
+        let library = Library(testDatabase: try await TestDatabase.make(backend, server: server))
         try FileManager.default.createDirectory(at: library.photos, withIntermediateDirectories: true)
         for name in names {
             try FileManager.default.copyItem(at: seed.appendingPathComponent(name), to: library.photos.appendingPathComponent(name))
@@ -71,15 +31,7 @@ struct Library {
         return library
     }
 
-    func destroy() async {
-        try? FileManager.default.removeItem(at: root)
-        if backend == .sqlServer, let schema {
-            await SQLServerTestServer.dropDatabase(schema)
-        } else if let schema, let url = Backends.postgresURL, let admin = try? PostgresStore(url: url, maximumConnections: 1) {
-            _ = try? await admin.client.query(.init(unsafeSQL: #"DROP SCHEMA "\#(schema)" CASCADE"#))
-            try? await admin.close()
-        }
-    }
+    func destroy() async { await testDatabase.destroy() }
 
     /// Arguments that point a `frs` command at this library.
     var arguments: [String] { ["--database", database, "--data-dir", dataDirectory.path, "--config", root.appendingPathComponent("none.conf").path] }
@@ -92,11 +44,11 @@ struct Library {
 
     /// Faces per photo file name, sorted by box.
     func storedFaces() async throws -> [String: [BoundingBox]] {
-        let store = try await openStore()
-        defer { Task { try? await store.close() } }
         var result: [String: [BoundingBox]] = [:]
-        try await store.forEachFacePage(size: 500) { page in
-            for face in page { result[URL(fileURLWithPath: face.mediaPath).lastPathComponent, default: []].append(face.box!) }
+        try await withFaceStore(database) { store in
+            try await store.forEachFacePage(size: 500) { page in
+                for face in page { result[URL(fileURLWithPath: face.mediaPath).lastPathComponent, default: []].append(face.box!) }
+            }
         }
         return result.mapValues { $0.sorted { ($0.x1, $0.y1) < ($1.x1, $1.y1) } }
     }
@@ -117,11 +69,16 @@ struct Library {
             }
         }
         let store = try PostgresStore(url: database, maximumConnections: 1)
-        defer { Task { try? await store.close() } }
         var attempts: [Int] = []
-        for try await row in try await store.client.query(#"SELECT "Attempts" FROM "MediaItems" ORDER BY "Id""#) {
-            attempts.append(try row.decode(Int.self))
+        do {
+            for try await row in try await store.client.query(#"SELECT "Attempts" FROM "MediaItems" ORDER BY "Id""#) {
+                attempts.append(try row.decode(Int.self))
+            }
+        } catch {
+            try? await store.close()
+            throw error
         }
+        try await store.close()
         return attempts
     }
 
@@ -130,15 +87,16 @@ struct Library {
     }
 
     func statusCounts() async throws -> StatusCounts {
-        let store = try await openStore()
-        defer { Task { try? await store.close() } }
-        return try await store.statusCounts()
+        try await withFaceStore(database) { try await $0.statusCounts() }
     }
 }
 
 /// What `frs test` finds in each photo (same detector, same default options), by file name.
 enum Expected {
-    private static let detector = Result { try RetinaFace(modelURL: ModelStore(directory: SharedData.models).ensure(.retinaFace)) }
+    private static let detector = Result {
+        let models = ModelStore(directory: SharedData.models)
+        return try RetinaFace(modelURL: models.ensure(.retinaFace), engine: InferenceEngine.select(.auto, precision: .auto, models: models))
+    }
 
     static func faces(in names: [String]) throws -> [String: [BoundingBox]] {
         var result: [String: [BoundingBox]] = [:]
@@ -161,34 +119,5 @@ enum Expected {
                 #expect(abs(a.x1 - b.x1) < 0.01 && abs(a.y2 - b.y2) < 0.01, "\(name): \(a) vs \(b)", sourceLocation: sourceLocation)
             }
         }
-    }
-}
-
-/// The SQL Server named by FRS_TEST_SQLSERVER_URL (an mssql:// URL or ODBC string whose login may
-/// create databases): one database per library, dropped afterwards.
-enum SQLServerTestServer {
-    static func location() throws -> String {
-        guard let url = Backends.sqlServerURL else { throw SetupError(description: "\(Backends.sqlServerMissing)") }
-        return url
-    }
-
-    /// Creates database `name` (generated hex, safe to quote as an identifier); returns its location.
-    static func createDatabase(_ name: String) async throws -> String {
-        let server = try location()
-        let admin = try SQLServerStore(location: server, maximumConnections: 1)
-        do {
-            try await admin.executeOutsideTransaction("CREATE DATABASE [\(name)]")
-        } catch {
-            try? await admin.close()
-            throw SetupError(description: "cannot create the test database on \(maskedURL(server)): \(error)")
-        }
-        try await admin.close()
-        return try SQLServerTarget.location(server, database: name)
-    }
-
-    static func dropDatabase(_ name: String) async {
-        guard let server = Backends.sqlServerURL, let admin = try? SQLServerStore(location: server, maximumConnections: 1) else { return }
-        try? await admin.executeOutsideTransaction(SQLServerTarget.dropDatabase(name))
-        try? await admin.close()
     }
 }

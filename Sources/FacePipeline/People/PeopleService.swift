@@ -13,7 +13,7 @@ import Foundation
 /// of its (machine-grouped) faces. `unassign` and `delete` clear the flag, so the face is back in the
 /// machine's hands; the history row still says the user took it away from the person.
 public struct PeopleService: Sendable {
-    public let store: any FaceBrowsing
+    private let store: any FaceBrowsing
     /// Written to the history rows ("frs" is the pipeline's).
     public let actor: String
 
@@ -57,6 +57,11 @@ public struct PeopleService: Sendable {
         try await requireFaces([id])[0]
     }
 
+    /// The photo or video with this id, for serving its file; nil when there is none.
+    public func mediaFile(_ id: Int64) async throws -> MediaFile? {
+        try await store.mediaFile(id: id)
+    }
+
     public func status() async throws -> LibraryStatus {
         let counts = try await store.statusCounts()
         let persons = try await store.persons(includeHidden: true)
@@ -76,15 +81,15 @@ public struct PeopleService: Sendable {
         return report("rename", message, dryRun, person: id)
     }
 
-    /// Moves every face of `sources` to `target` and deletes the sources. The target keeps its name when
-    /// a user named it; otherwise it takes the first user-named source's name.
+    /// Moves every face of `sources` to `target` and deletes the sources; the name that remains follows
+    /// `Person.nameDonor(target:sources:)`.
     public func merge(_ sources: [Int64], into target: Int64, dryRun: Bool = false) async throws -> ChangeReport {
         let targetPerson = try await requirePerson(target)
         let sources = Self.unique(sources.filter { $0 != target })
         guard !sources.isEmpty else { throw PeopleError.nothingToDo("nothing to merge: name at least one person other than \(target)") }
         var sourcePersons: [Person] = []
         for source in sources { sourcePersons.append(try await requirePerson(source)) }
-        let adopted = targetPerson.isUserNamed ? nil : sourcePersons.first(where: \.isUserNamed)
+        let adopted = Person.nameDonor(target: targetPerson, sources: sourcePersons)
         let finalName = PersonRow.displayName(adopted ?? targetPerson)
         let message = "merge person \(sources.map(String.init).joined(separator: ", ")) into \(target) \"\(finalName)\""
         if !dryRun { try await store.merge(sources, into: target, actor: actor) }
@@ -112,8 +117,7 @@ public struct PeopleService: Sendable {
             let name = try name.map(Self.validName)
             let label = name.map { "\"\($0)\"" } ?? "with a machine name"
             guard !dryRun else { return report("move", "move face \(list) to a new person \(label)", true, faces: faces) }
-            let person = try await store.createPerson(name: name)
-            try await assignConfirmed(faces, to: person.id)
+            let person = try await store.createPerson(name: name, faces: faces, reason: .user, actor: actor, verified: true)
             return report("move", "move face \(list) to new person \(person.id) \"\(PersonRow.displayName(person))\"",
                           false, person: person.id, faces: faces)
         }
@@ -132,10 +136,7 @@ public struct PeopleService: Sendable {
         let faces = Self.unique(faces)
         guard !faces.isEmpty else { throw PeopleError.nothingToDo("no faces given to unassign") }
         _ = try await requireFaces(faces)
-        if !dryRun {
-            try await store.assign(faces: faces, to: nil, reason: .user, actor: actor)
-            try await store.setVerified(faces: faces, verified: false)
-        }
+        if !dryRun { try await store.assign(faces: faces, to: nil, reason: .user, actor: actor, verified: false) }
         return report("unassign", "unassign face \(faces.map(String.init).joined(separator: ", "))", dryRun, faces: faces)
     }
 
@@ -151,10 +152,7 @@ public struct PeopleService: Sendable {
         let person = try await requirePerson(id)
         let faces = try await store.faceDetails(filter: .person(id), limit: Int.max / 2).map(\.face.id)
         let message = "delete person \(id) \"\(PersonRow.displayName(person))\"; \(faces.count) face(s) become unassigned"
-        if !dryRun {
-            try await store.deletePerson(id, actor: actor)
-            try await store.setVerified(faces: faces, verified: false)
-        }
+        if !dryRun { try await store.deletePerson(id, actor: actor) }
         return report("delete", message, dryRun, faces: faces)
     }
 
@@ -173,9 +171,9 @@ public struct PeopleService: Sendable {
         return ids.compactMap { found[$0] }
     }
 
+    /// The move and the confirmation in one transaction (see `FaceStore.assign`).
     private func assignConfirmed(_ faces: [Int64], to person: Int64) async throws {
-        try await store.assign(faces: faces, to: person, reason: .user, actor: actor)
-        try await store.setVerified(faces: faces, verified: true)
+        try await store.assign(faces: faces, to: person, reason: .user, actor: actor, verified: true)
     }
 
     /// The portrait per person: its stored portrait while that face is still theirs, else its first face.

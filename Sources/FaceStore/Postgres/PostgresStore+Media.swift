@@ -35,20 +35,21 @@ extension PostgresStore {
                 WHERE "Id" = \(fileId)
                 """, logger)
             if decision == .legacy { return .unchanged(fileId: fileId) }
-            try await db.run("""
+            let thumbnails = try await db.rows("""
                 DELETE FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = \(fileId))
-                """, logger)
+                RETURNING "Name"
+                """, logger).compactMap { try $0.makeRandomAccess()["Name"].decode(String?.self) }
             if info.frameItems != nil {
                 try await db.run(#"DELETE FROM "MediaItems" WHERE "MediaFileId" = \#(fileId)"#, logger)
                 _ = try await insertItems(db, fileId: fileId, info: info)
-                return .changed(fileId: fileId)
+                return .changed(fileId: fileId, removedThumbnails: thumbnails)
             }
             try await db.run("""
                 UPDATE "MediaItems" SET "Status" = 'pending', "IsFacesExtracted" = FALSE, "FacesExtractedOn" = NULL,
                        "Error" = NULL, "Attempts" = 0, "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL, "ModifiedAt" = now()
                 WHERE "MediaFileId" = \(fileId)
                 """, logger)
-            return .changed(fileId: fileId)
+            return .changed(fileId: fileId, removedThumbnails: thumbnails)
         }
     }
 

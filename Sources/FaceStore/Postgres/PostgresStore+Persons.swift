@@ -29,7 +29,8 @@ extension PostgresStore {
         if try await db.rows(query, logger).isEmpty { throw notFoundPerson(id) }
     }
 
-    public func createPerson(name: String?) async throws -> Person {
+    public func createPerson(name: String?, faces: [Int64], reason: AssignmentReason, actor: String,
+                             verified: Bool?) async throws -> Person {
         try await transaction("createPerson") { db in
             // The row lock on the counter serialises concurrent creators; the value only grows,
             // so a deleted person's number is never handed out again.
@@ -41,7 +42,9 @@ extension PostgresStore {
                 VALUES (\(name ?? Person.machineName(number: number)), FALSE, \(name != nil), \(number))
                 RETURNING *
                 """, logger)[0]
-            return try Self.person(row)
+            let person = try Self.person(row)
+            try await assign(db, faces: faces, to: person.id, reason: reason, actor: actor, verified: verified)
+            return person
         }
     }
 
@@ -94,10 +97,21 @@ extension PostgresStore {
             """, logger)
     }
 
-    public func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String) async throws {
+    public func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String, verified: Bool?) async throws {
         try await transaction("assign", id: person) { db in
             if let person { _ = try await lockPerson(db, person) }
-            try await moveFaces(db, ids: faces, to: person, reason: reason, actor: actor)
+            try await assign(db, faces: faces, to: person, reason: reason, actor: actor, verified: verified)
+        }
+    }
+
+    func assign(_ db: PostgresConnection, faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String,
+                verified: Bool?) async throws {
+        guard !faces.isEmpty else { return }
+        try await moveFaces(db, ids: faces, to: person, reason: reason, actor: actor)
+        if let verified {
+            try await db.run("""
+                UPDATE "Faces" SET "IsUserVerified" = \(verified), "ModifiedAt" = now() WHERE "Id" = ANY(\(faces))
+                """, logger)
         }
     }
 
@@ -105,16 +119,6 @@ extension PostgresStore {
         try await transaction("rename", id: person) { db in
             try await updatePerson(db, person, """
                 UPDATE "Persons" SET "Name" = \(name), "IsUserNamed" = TRUE, "ModifiedAt" = now()
-                WHERE "Id" = \(person) RETURNING "Id"
-                """)
-        }
-    }
-
-    public func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws {
-        try await transaction("setDetails", id: person) { db in
-            try await updatePerson(db, person, """
-                UPDATE "Persons" SET "Rank" = \(rank), "Appointment" = \(appointment), "Type" = \(type),
-                       "ModifiedAt" = now()
                 WHERE "Id" = \(person) RETURNING "Id"
                 """)
         }
@@ -148,16 +152,13 @@ extension PostgresStore {
     public func merge(_ sources: [Int64], into target: Int64, actor: String) async throws {
         try await transaction("merge", id: target) { db in
             let targetPerson = try await lockPerson(db, target)
-            var adoptedName: String?
+            var sourcePersons: [Person] = []
             for source in sources where source != target {
-                let sourcePerson = try await lockPerson(db, source)
-                if !targetPerson.isUserNamed, adoptedName == nil, sourcePerson.isUserNamed {
-                    adoptedName = sourcePerson.name
-                }
+                sourcePersons.append(try await lockPerson(db, source))
                 try await moveFaces(db, fromPerson: source, to: target, reason: .merge, actor: actor)
                 try await db.run(#"DELETE FROM "Persons" WHERE "Id" = \#(source)"#, logger)
             }
-            if let adoptedName {
+            if let adoptedName = Person.nameDonor(target: targetPerson, sources: sourcePersons)?.name {
                 try await db.run("""
                     UPDATE "Persons" SET "Name" = \(adoptedName), "IsUserNamed" = TRUE, "ModifiedAt" = now()
                     WHERE "Id" = \(target)
@@ -169,6 +170,9 @@ extension PostgresStore {
     public func deletePerson(_ id: Int64, actor: String) async throws {
         try await transaction("deletePerson", id: id) { db in
             _ = try await lockPerson(db, id)
+            try await db.run("""
+                UPDATE "Faces" SET "IsUserVerified" = FALSE, "ModifiedAt" = now() WHERE "PersonId" = \(id)
+                """, logger)
             try await moveFaces(db, fromPerson: id, to: nil, reason: .deletePerson, actor: actor)
             try await db.run(#"DELETE FROM "Persons" WHERE "Id" = \#(id)"#, logger)
         }

@@ -12,10 +12,13 @@ public final class PostgresStore: FaceStore {
     public var backend: StoreBackend { .postgres }
     /// The connection URL with its password masked, for logs.
     public let displayURL: String
-    let client: PostgresClient
+    /// `package`: the tests' fixture SQL (StoreTestSupport) runs on it; nothing else outside FaceStore may.
+    package let client: PostgresClient
+    /// What `client` was made with; the recognition lock opens a connection of its own with it.
+    let configuration: PostgresClient.Configuration
     let runTask: Task<Void, Never>
     let logger: Logger
-    let thumbnailNaming: ThumbnailNaming
+    public let thumbnailNaming: ThumbnailNaming
 
     /// Connects lazily to `url` (`postgres://user:password@host:port/database`, optional `?sslmode=`,
     /// `?host=/socket/dir`, and run-time parameters such as `?search_path=`). `schema`, when given,
@@ -53,6 +56,7 @@ public final class PostgresStore: FaceStore {
         backgroundLogger.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: config, backgroundLogger: backgroundLogger)
         self.client = client
+        self.configuration = config
         self.runTask = Task { await client.run() }
     }
 

@@ -46,12 +46,14 @@ public enum AddOutcome: Sendable, Equatable {
     /// Known path with the same size, mtime and hash (or a legacy row whose metadata was only filled in).
     case unchanged(fileId: Int64)
     /// Known path whose content changed: metadata updated, its faces deleted, its items pending again
-    /// (a video's items are made anew, as its frames may differ).
-    case changed(fileId: Int64)
+    /// (a video's items are made anew, as its frames may differ). `removedThumbnails` are the
+    /// thumbnail names (`Faces.Name`) of the deleted faces, for the caller to delete the files:
+    /// faces the photo no longer shows must not stay visible.
+    case changed(fileId: Int64, removedThumbnails: [String])
 
     public var fileId: Int64 {
         switch self {
-        case .added(let id, _), .unchanged(let id), .changed(let id): id
+        case .added(let id, _), .unchanged(let id), .changed(let id, _): id
         }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// `mssql://user:password@host:1433/database?instance=NAME&encrypt=require&login_timeout=15` or the
 /// ODBC string the original system's `config.py` holds,
 /// `DRIVER={SQL Server};SERVER=host,1433;DATABASE=db;UID=user;PWD=password`.
-struct SQLServerTarget: Equatable {
+package struct SQLServerTarget: Equatable {
     var host: String
     /// nil with an instance name (SQL Server Browser resolves it) or when not given (1433).
     var port: Int?
@@ -144,7 +144,7 @@ struct SQLServerTarget: Equatable {
 
     /// `location` (either form) pointed at `database` on the same server, e.g. a scratch database
     /// created through the login the location names.
-    static func location(_ location: String, database: String) throws -> String {
+    package static func location(_ location: String, database: String) throws -> String {
         let trimmed = location.trimmingCharacters(in: .whitespaces)
         if DatabaseLocation.scheme(of: trimmed) != nil {
             guard var components = URLComponents(string: trimmed) else { throw invalid("not a valid URL", location) }
@@ -158,7 +158,7 @@ struct SQLServerTarget: Equatable {
 
     /// Drops a database even while sessions use it. `name` must be a generated identifier (it is
     /// quoted with brackets, not bound: DDL takes no parameters).
-    static func dropDatabase(_ name: String) -> String {
+    package static func dropDatabase(_ name: String) -> String {
         precondition(name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }, "not a generated name")
         return """
             IF DB_ID(N'\(name)') IS NOT NULL

@@ -83,7 +83,7 @@ enum SQLServerSQL {
                                    WHERE i."MediaFileId" = ?)
         """
     static let deleteFacesOfFile = """
-        DELETE FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = ?)
+        DELETE FROM "Faces" OUTPUT DELETED."Name" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = ?)
         """
     static let deleteItemsOfFile = #"DELETE FROM "MediaItems" WHERE "MediaFileId" = ?"#
     static let requeueItemsOfFile = """
@@ -336,10 +336,6 @@ enum SQLServerSQL {
     static let rename = """
         UPDATE "Persons" SET "Name" = ?, "IsUserNamed" = 1, "ModifiedAt" = SYSUTCDATETIME() OUTPUT INSERTED."Id" WHERE "Id" = ?
         """
-    static let setDetails = """
-        UPDATE "Persons" SET "Rank" = ?, "Appointment" = ?, "Type" = ?, "ModifiedAt" = SYSUTCDATETIME()
-        OUTPUT INSERTED."Id" WHERE "Id" = ?
-        """
     static let setHidden = """
         UPDATE "Persons" SET "IsHidden" = ?, "ModifiedAt" = SYSUTCDATETIME() OUTPUT INSERTED."Id" WHERE "Id" = ?
         """
@@ -382,7 +378,7 @@ enum SQLServerSQL {
             ("nextPersonNumber", nextPersonNumber), ("insertPerson", insertPerson), ("personById", personById),
             ("lockPerson", lockPerson), ("allPersons", allPersons), ("personSummaries", personSummaries),
             ("historyForIds", historyForIds), ("moveIds", moveIds), ("historyFromPerson", historyFromPerson),
-            ("moveFromPerson", moveFromPerson), ("unverifyFacesOfPerson", unverifyFacesOfPerson), ("rename", rename), ("setDetails", setDetails), ("setHidden", setHidden),
+            ("moveFromPerson", moveFromPerson), ("unverifyFacesOfPerson", unverifyFacesOfPerson), ("rename", rename), ("setHidden", setHidden),
             ("mediaFileOfFace", mediaFileOfFace), ("setPortrait", setPortrait), ("adoptName", adoptName),
             ("deletePerson", deletePerson), ("assignments", assignments),
         ]

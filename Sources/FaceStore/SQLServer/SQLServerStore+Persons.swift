@@ -105,12 +105,6 @@ extension SQLServerStore {
         }
     }
 
-    public func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws {
-        try await transaction("setDetails", id: person) { db in
-            try Self.updatePerson(db, person, SQLServerSQL.setDetails, [.text(rank), .text(appointment), .text(type), .int(person)])
-        }
-    }
-
     public func setHidden(person: Int64, hidden: Bool) async throws {
         try await transaction("setHidden", id: person) { db in
             try Self.updatePerson(db, person, SQLServerSQL.setHidden, [.bool(hidden), .int(person)])

@@ -54,8 +54,9 @@ extension SQLServerStore {
     }
 
     /// Runs one batch on a dedicated autocommit session (see `dedicatedSession`): administration
-    /// such as creating a database, which cannot run in a transaction.
-    func executeOutsideTransaction(_ sql: String) async throws {
+    /// such as creating a database, which cannot run in a transaction. `package`: the tests'
+    /// StoreTestSupport creates and drops their databases with it.
+    package func executeOutsideTransaction(_ sql: String) async throws {
         let session = dedicatedSession("admin")
         do {
             try await storeOperation("execute", .sqlServer) {

@@ -204,14 +204,15 @@ public final class SQLServerStore: FaceStore {
             try db.run(SQLServerSQL.updateMediaFile, values + [.int(fileId)])
             if decision == .legacy { return .unchanged(fileId: fileId) }
             try db.run(SQLServerSQL.clearPortraitsOfFile, [.int(fileId)])
-            try db.run(SQLServerSQL.deleteFacesOfFile, [.int(fileId)])
+            // The deleted faces' thumbnail names, for the caller to delete the files (AddOutcome.changed).
+            let thumbnails = try db.rows(SQLServerSQL.deleteFacesOfFile, [.int(fileId)]).compactMap { try $0.optionalString("Name") }
             if info.frameItems != nil {
                 try db.run(SQLServerSQL.deleteItemsOfFile, [.int(fileId)])
                 _ = try Self.insertItems(db, fileId: fileId, info: info)
-                return .changed(fileId: fileId)
+                return .changed(fileId: fileId, removedThumbnails: thumbnails)
             }
             try db.run(SQLServerSQL.requeueItemsOfFile, [.int(fileId)])
-            return .changed(fileId: fileId)
+            return .changed(fileId: fileId, removedThumbnails: thumbnails)
         }
     }
 

@@ -30,13 +30,13 @@ extension SQLiteStore {
                 """, arguments: [info.fileName, info.fileExtension, info.size, info.mtime.timeIntervalSince1970,
                                  info.contentHash, info.kind.rawValue, info.width, info.height, now, fileId])
             if decision == .legacy { return .unchanged(fileId: fileId) }
-            try db.execute(sql: """
-                DELETE FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = ?)
-                """, arguments: [fileId])
+            let faces = #"FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = ?)"#
+            let thumbnails = try String.fetchAll(db, sql: #"SELECT "Name" "# + faces + #" AND "Name" IS NOT NULL"#, arguments: [fileId])
+            try db.execute(sql: "DELETE " + faces, arguments: [fileId])
             if info.frameItems != nil {
                 try db.execute(sql: #"DELETE FROM "MediaItems" WHERE "MediaFileId" = ?"#, arguments: [fileId])
                 _ = try Self.insertItems(db, fileId: fileId, info: info, now: now)
-                return .changed(fileId: fileId)
+                return .changed(fileId: fileId, removedThumbnails: thumbnails)
             }
             try db.execute(sql: """
                 UPDATE "MediaItems" SET "Status" = 'pending', "IsFacesExtracted" = 0, "FacesExtractedOn" = NULL,
@@ -44,7 +44,7 @@ extension SQLiteStore {
                                         "ModifiedAt" = ?
                 WHERE "MediaFileId" = ?
                 """, arguments: [now, fileId])
-            return .changed(fileId: fileId)
+            return .changed(fileId: fileId, removedThumbnails: thumbnails)
         }
     }
 

@@ -24,7 +24,8 @@ extension SQLiteStore {
         }
     }
 
-    public func createPerson(name: String?) async throws -> Person {
+    public func createPerson(name: String?, faces: [Int64], reason: AssignmentReason, actor: String,
+                             verified: Bool?) async throws -> Person {
         try await write("createPerson") { db in
             let now = Date()
             // The counter only grows, so a deleted person's number is never handed out again.
@@ -36,7 +37,9 @@ extension SQLiteStore {
                 INSERT INTO "Persons" ("Name", "IsHidden", "IsUserNamed", "Number", "CreatedAt", "ModifiedAt")
                 VALUES (?, 0, ?, ?, ?, ?)
                 """, arguments: [name ?? Person.machineName(number: number), name != nil, number, now, now])
-            return try Self.fetchPerson(db, db.lastInsertedRowID)
+            let person = try Self.fetchPerson(db, db.lastInsertedRowID)
+            try Self.assign(db, faces: faces, to: person.id, reason: reason, actor: actor, verified: verified)
+            return person
         }
     }
 
@@ -81,13 +84,23 @@ extension SQLiteStore {
             """, arguments: [person, now] + arguments + [person])
     }
 
-    public func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String) async throws {
+    public func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String, verified: Bool?) async throws {
         try await write("assign", id: person) { db in
             if let person { _ = try Self.fetchPerson(db, person) }
-            // Chunks keep the statement under SQLite's bound-parameter limit.
-            for chunk in stride(from: 0, to: faces.count, by: 500).map({ Array(faces[$0..<min($0 + 500, faces.count)]) }) {
-                try Self.moveFaces(db, where: #""Id" IN "# + "(\(databaseQuestionMarks(count: chunk.count)))",
-                                   StatementArguments(chunk), to: person, reason: reason, actor: actor)
+            try Self.assign(db, faces: faces, to: person, reason: reason, actor: actor, verified: verified)
+        }
+    }
+
+    static func assign(_ db: Database, faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String,
+                       verified: Bool?) throws {
+        let now = Date()
+        // Chunks keep the statement under SQLite's bound-parameter limit.
+        for chunk in stride(from: 0, to: faces.count, by: 500).map({ Array(faces[$0..<min($0 + 500, faces.count)]) }) {
+            let condition = #""Id" IN "# + "(\(databaseQuestionMarks(count: chunk.count)))"
+            try moveFaces(db, where: condition, StatementArguments(chunk), to: person, reason: reason, actor: actor)
+            if let verified {
+                try db.execute(sql: #"UPDATE "Faces" SET "IsUserVerified" = ?, "ModifiedAt" = ? WHERE "# + condition,
+                               arguments: [verified, now] + StatementArguments(chunk))
             }
         }
     }
@@ -97,14 +110,6 @@ extension SQLiteStore {
             try Self.updatePerson(db, person, sql: """
                 UPDATE "Persons" SET "Name" = ?, "IsUserNamed" = 1, "ModifiedAt" = ? WHERE "Id" = ?
                 """, [name, Date(), person])
-        }
-    }
-
-    public func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws {
-        try await write("setDetails", id: person) { db in
-            try Self.updatePerson(db, person, sql: """
-                UPDATE "Persons" SET "Rank" = ?, "Appointment" = ?, "Type" = ?, "ModifiedAt" = ? WHERE "Id" = ?
-                """, [rank, appointment, type, Date(), person])
         }
     }
 
@@ -133,16 +138,13 @@ extension SQLiteStore {
     public func merge(_ sources: [Int64], into target: Int64, actor: String) async throws {
         try await write("merge", id: target) { db in
             let targetPerson = try Self.fetchPerson(db, target)
-            var adoptedName: String?
+            var sourcePersons: [Person] = []
             for source in sources where source != target {
-                let sourcePerson = try Self.fetchPerson(db, source)
-                if !targetPerson.isUserNamed, adoptedName == nil, sourcePerson.isUserNamed {
-                    adoptedName = sourcePerson.name
-                }
+                sourcePersons.append(try Self.fetchPerson(db, source))
                 try Self.moveFaces(db, where: #""PersonId" = ?"#, [source], to: target, reason: .merge, actor: actor)
                 try db.execute(sql: #"DELETE FROM "Persons" WHERE "Id" = ?"#, arguments: [source])
             }
-            if let adoptedName {
+            if let adoptedName = Person.nameDonor(target: targetPerson, sources: sourcePersons)?.name {
                 try db.execute(sql: """
                     UPDATE "Persons" SET "Name" = ?, "IsUserNamed" = 1, "ModifiedAt" = ? WHERE "Id" = ?
                     """, arguments: [adoptedName, Date(), target])
@@ -153,6 +155,8 @@ extension SQLiteStore {
     public func deletePerson(_ id: Int64, actor: String) async throws {
         try await write("deletePerson", id: id) { db in
             _ = try Self.fetchPerson(db, id)
+            try db.execute(sql: #"UPDATE "Faces" SET "IsUserVerified" = 0, "ModifiedAt" = ? WHERE "PersonId" = ?"#,
+                           arguments: [Date(), id])
             try Self.moveFaces(db, where: #""PersonId" = ?"#, [id], to: nil, reason: .deletePerson, actor: actor)
             try db.execute(sql: #"DELETE FROM "Persons" WHERE "Id" = ?"#, arguments: [id])
         }

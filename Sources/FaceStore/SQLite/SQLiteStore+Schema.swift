@@ -3,6 +3,8 @@ import GRDB
 
 extension SQLiteStore {
     public func migrate() async throws {
+        // Up to date, as nearly always: no write lock, so that opening never waits for a writer.
+        if try await schemaVersion() >= Migrations.latestVersion { return }
         try await write("migrate") { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS "schema_migrations" (

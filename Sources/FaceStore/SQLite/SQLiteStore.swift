@@ -9,7 +9,7 @@ public final class SQLiteStore: FaceStore {
     public var backend: StoreBackend { .sqlite }
     public let path: String
     let pool: DatabasePool
-    let thumbnailNaming: ThumbnailNaming
+    public let thumbnailNaming: ThumbnailNaming
 
     /// Opens (creating if needed) the database file. Call `migrate()` before use.
     public init(path: String, busyTimeout: TimeInterval = 30,
@@ -28,8 +28,15 @@ public final class SQLiteStore: FaceStore {
         }
     }
 
+    /// Copies what the write-ahead log holds into the database file first, so that after a command
+    /// ends the `.sqlite` file alone holds its work, as a backup copy of that one file expects
+    /// (GRDB's close leaves the log as it is). Passive and best effort: while another process is
+    /// checkpointing or writing, the log is simply left for later.
     public func close() async throws {
-        try await storeOperation("close", .sqlite) { try pool.close() }
+        try await storeOperation("close", .sqlite) {
+            _ = try? await pool.writeWithoutTransaction { try $0.checkpoint(.passive) }
+            try pool.close()
+        }
     }
 
     // MARK: Helpers

@@ -9,14 +9,6 @@ struct Migration: Sendable {
     var postgres: [String]
     /// T-SQL, one batch per element (see `SQLServerSchema`).
     var sqlServer: [String]
-
-    func statements(for backend: StoreBackend) -> [String] {
-        switch backend {
-        case .sqlite: sqlite
-        case .postgres: postgres
-        case .sqlServer: sqlServer
-        }
-    }
 }
 
 enum Migrations {
