@@ -185,6 +185,19 @@ enum SQLServerSchema {
                    "MediaFile holds the same FilePath more than once; frs needs one row per path. Find them with SELECT FilePath, COUNT(*) FROM MediaFile GROUP BY FilePath HAVING COUNT(*) > 1, merge them, and run frs again"),
             refuse(when: "EXISTS (SELECT 1 FROM \"MediaFile\" WHERE LEN(\"FilePath\") > \(maxPathLength))", number: 50102,
                    "MediaFile holds paths longer than \(maxPathLength) characters, more than SQL Server can index"),
+            // Statistics SQL Server made on its own would block the collation change; it makes them again.
+            """
+            IF EXISTS (SELECT 1 FROM sys.stats WHERE object_id = OBJECT_ID(N'MediaFile') AND auto_created = 1)
+            BEGIN
+                DECLARE @drop NVARCHAR(MAX) = N'';
+                SELECT @drop = @drop + N'DROP STATISTICS [MediaFile].' + QUOTENAME(s.name) + N'; '
+                FROM sys.stats s
+                JOIN sys.stats_columns sc ON sc.object_id = s.object_id AND sc.stats_id = s.stats_id
+                JOIN sys.columns c ON c.object_id = sc.object_id AND c.column_id = sc.column_id
+                WHERE s.object_id = OBJECT_ID(N'MediaFile') AND s.auto_created = 1 AND c.name IN (N'FilePath', N'ContentHash');
+                EXEC sp_executesql @drop;
+            END
+            """,
             """
             IF EXISTS (SELECT 1 FROM sys.columns WHERE object_id = OBJECT_ID(N'MediaFile') AND name = N'FilePath'
                        AND (collation_name IS NULL OR collation_name <> N'\(binaryCollation)' OR max_length <> \(maxPathLength * 2)))

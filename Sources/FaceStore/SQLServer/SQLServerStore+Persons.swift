@@ -39,12 +39,6 @@ extension SQLServerStore {
         }
     }
 
-    // The protocol's short forms on this branch; the FaceStore extension provides them once the
-    // protocol takes `faces:` and `verified:`.
-    public func createPerson(name: String?) async throws -> Person {
-        try await createPerson(name: name, faces: [], reason: .user, actor: "", verified: nil)
-    }
-
     public func person(id: Int64) async throws -> Person? {
         try await read("person", id: id) { db in try db.rows(SQLServerSQL.personById, [.int(id)]).first.map(Self.person) }
     }
@@ -75,10 +69,6 @@ extension SQLServerStore {
                           actor: String) throws {
         try db.run(SQLServerSQL.historyFromPerson, [.int(person), .text(reason.rawValue), .text(actor), .int(source), .int(person)])
         try db.run(SQLServerSQL.moveFromPerson, [.int(person), .int(source), .int(person)])
-    }
-
-    public func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String) async throws {
-        try await assign(faces: faces, to: person, reason: reason, actor: actor, verified: nil)
     }
 
     /// Moves faces to `person` (nil: unassign) with history rows; `verified`, when given, sets their
