@@ -99,6 +99,18 @@ public protocol FaceStore: Sendable {
     func deletePerson(_ id: Int64, actor: String) async throws
     /// History of one face, oldest first.
     func assignments(face: Int64) async throws -> [FaceAssignment]
+
+    // MARK: "Not this person"
+
+    /// Records that each face is not `person` and, for those still assigned to it, unassigns them
+    /// (and clears their confirmation), in one transaction. Each face gets a history row with
+    /// reason `reject`, from `person` to where the face is afterwards. Matching, clustering and
+    /// full reclusters never give a rejected face to that person again.
+    func reject(faces: [Int64], from person: Int64, actor: String) async throws
+    /// The user put these faces in `person` after all: their rejections of it are forgotten.
+    func forgetRejections(faces: [Int64], person: Int64) async throws
+    /// Every rejection, oldest first.
+    func rejections() async throws -> [FaceRejection]
 }
 
 extension FaceStore {

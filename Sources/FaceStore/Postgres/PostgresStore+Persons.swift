@@ -155,6 +155,7 @@ extension PostgresStore {
                     adoptedName = sourcePerson.name
                 }
                 try await moveFaces(db, fromPerson: source, to: target, reason: .merge, actor: actor)
+                try await moveRejections(db, from: source, to: target)
                 try await db.run(#"DELETE FROM "Persons" WHERE "Id" = \#(source)"#, logger)
             }
             if let adoptedName {

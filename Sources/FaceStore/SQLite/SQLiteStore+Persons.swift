@@ -140,6 +140,7 @@ extension SQLiteStore {
                     adoptedName = sourcePerson.name
                 }
                 try Self.moveFaces(db, where: #""PersonId" = ?"#, [source], to: target, reason: .merge, actor: actor)
+                try Self.moveRejections(db, from: source, to: target)
                 try db.execute(sql: #"DELETE FROM "Persons" WHERE "Id" = ?"#, arguments: [source])
             }
             if let adoptedName {
