@@ -13,6 +13,7 @@ struct APIRoutes {
     struct MergeBody: Decodable { var sources: [Int64]; var into: Int64 }
     struct MoveBody: Decodable { var faces: [Int64]; var to: Int64?; var new: Bool?; var name: String? }
     struct FacesBody: Decodable { var faces: [Int64]; var name: String? }
+    struct RejectBody: Decodable { var faces: [Int64]; var from: Int64 }
 
     func add(to router: Router<WebContext>) {
         let api = router.group("api")
@@ -65,6 +66,10 @@ struct APIRoutes {
         api.post("faces/unassign") { request, context in
             let body = try await Self.decode(FacesBody.self, request, context)
             return try Responses.json(try await people.unassign(faces: body.faces, dryRun: Self.dryRun(request)))
+        }
+        api.post("faces/reject") { request, context in
+            let body = try await Self.decode(RejectBody.self, request, context)
+            return try Responses.json(try await people.reject(faces: body.faces, from: body.from, dryRun: Self.dryRun(request)))
         }
         api.post("suggestions/accept") { request, context in
             let body = try await Self.decode(FacesBody.self, request, context)
