@@ -150,7 +150,7 @@ public struct Recognizer: Sendable {
         var person: Int64
     }
 
-    private func admits(_ face: StoredEmbedding) -> Bool { options.gate.admits(FaceSignals(face)) }
+    func admits(_ face: StoredEmbedding) -> Bool { options.gate.admits(FaceSignals(face)) }
 
     // MARK: Clustering
 
@@ -161,15 +161,7 @@ public struct Recognizer: Sendable {
     private func cluster(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>], previousOwners: [Int64: Int64] = [:],
                          machineMade: Set<Int64> = [], touched: inout Set<Int64>, summary: inout Summary) async throws {
         guard faces.contains(where: { $0.personId == nil }) else { return }
-        var items: [Int64: Int] = [:]
-        let groupIds = faces.map { face in items[face.mediaItemId] ?? { items[face.mediaItemId] = items.count; return items.count - 1 }() }
-        let personIds = Array(Set(faces.compactMap(\.personId))).sorted()
-        let personIndex = Dictionary(uniqueKeysWithValues: personIds.enumerated().map { ($1, $0) })
-        let collection = FaceCollection(
-            embeddings: EmbeddingMatrix(rows: faces.map(\.vector)), groupIds: groupIds,
-            fixedPersons: faces.map { $0.personId.flatMap { personIndex[$0] } },
-            eligible: faces.map(admits),
-            rejectedPersons: faces.map { face in Set((rejected[face.faceId] ?? []).compactMap { personIndex[$0] }) })
+        let (collection, personIds) = Self.collection(faces, rejected: rejected, admits: admits)
         let result = FaceClusterer(options: options.clustering).cluster(collection)
 
         var toKnown: [(Int64, Int64)] = []
@@ -226,6 +218,23 @@ public struct Recognizer: Sendable {
                 summary.removedPersons += 1
             }
         }
+    }
+
+    /// What the clusterer sees: assigned faces are anchors of their person (`personIds` maps the
+    /// collection's person numbers back), photos are cannot-link groups, the gate and the
+    /// rejections come along.
+    static func collection(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>],
+                           admits: (StoredEmbedding) -> Bool) -> (FaceCollection, personIds: [Int64]) {
+        var items: [Int64: Int] = [:]
+        let groupIds = faces.map { face in items[face.mediaItemId] ?? { items[face.mediaItemId] = items.count; return items.count - 1 }() }
+        let personIds = Array(Set(faces.compactMap(\.personId))).sorted()
+        let personIndex = Dictionary(uniqueKeysWithValues: personIds.enumerated().map { ($1, $0) })
+        let collection = FaceCollection(
+            embeddings: EmbeddingMatrix(rows: faces.map(\.vector)), groupIds: groupIds,
+            fixedPersons: faces.map { $0.personId.flatMap { personIndex[$0] } },
+            eligible: faces.map(admits),
+            rejectedPersons: faces.map { face in Set((rejected[face.faceId] ?? []).compactMap { personIndex[$0] }) })
+        return (collection, personIds)
     }
 
     // MARK: Coherence

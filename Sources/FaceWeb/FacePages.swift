@@ -40,13 +40,14 @@ enum FacePages {
                 <form method="post" action="/suggestions/accept">\(HTML.csrfField(csrf))
                 <input type="hidden" name="faces" value="\(ids)">
                 <input name="name" placeholder="name (optional)" maxlength="200">
-                <button type="submit">Accept as new person (\(suggestion.faces.count) faces)</button></form></div>
+                <button type="submit">Accept as new person (\(suggestion.faces.count) faces)</button>
+                <span class="muted">\(suggestion.faces.count) faces, mean similarity \(String(format: "%.2f", suggestion.meanSimilarity))</span></form></div>
                 """
         }.joined()
         let content = """
             <h1>Unassigned faces <span class="muted">(\(faces.count))</span></h1>
             <h2>Suggested persons</h2>
-            <p class="muted">Unassigned faces at least \(FaceGrouping.suggestionThreshold) similar to each other, grouped greedily.</p>
+            <p class="muted">Groups that clustering finds among the unassigned faces clear enough to recognise (not small, blurred or turned away), most alike first.</p>
             \(suggestions.isEmpty ? "<p>No suggestions.</p>" : groups)
             <h2>All unassigned faces</h2>
             \(faceGrid(faces, others: persons, returnTo: "/faces/unassigned", csrf: csrf, unassignable: false))

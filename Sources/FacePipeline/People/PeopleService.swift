@@ -246,18 +246,20 @@ public struct PeopleService: Sendable {
     }
 }
 
-/// A group of unassigned faces that look like one new person.
+/// A group of unassigned faces that look like one new person, with why: its size and how alike its faces are.
 public struct FaceSuggestion: Codable, Sendable, Equatable {
     public var faces: [FaceRow]
+    /// Mean similarity of the faces to each other (cosine; FaceNet says "same person" from 0.48).
+    public var meanSimilarity: Float
 }
 
 extension PeopleService {
-    /// Unassigned, embedded faces grouped by `FaceGrouping`, for the user to accept as new persons.
-    public func suggestions(threshold: Float = FaceGrouping.suggestionThreshold) async throws -> [FaceSuggestion] {
-        let unassigned = try await store.embeddings(model: FaceNet.modelTag).filter { $0.personId == nil }
-        let groups = FaceGrouping.groups(unassigned.map { ($0.faceId, $0.vector) }, threshold: threshold)
-        let details = Dictionary(uniqueKeysWithValues: try await store.faceDetails(ids: groups.flatMap { $0 })
+    /// The new persons clustering would make from the unassigned faces above the quality gate
+    /// (`Recognizer.suggestions`), most confident first, for the user to accept.
+    public func suggestions(options: Recognizer.Options = Recognizer.Options()) async throws -> [FaceSuggestion] {
+        let groups = try await Recognizer(store: store, options: options).suggestions()
+        let details = Dictionary(uniqueKeysWithValues: try await store.faceDetails(ids: groups.flatMap(\.faces))
             .map { ($0.face.id, FaceRow($0)) })
-        return groups.map { FaceSuggestion(faces: $0.compactMap { details[$0] }) }
+        return groups.map { FaceSuggestion(faces: $0.faces.compactMap { details[$0] }, meanSimilarity: $0.meanSimilarity) }
     }
 }
