@@ -90,7 +90,7 @@ void cvb_set_num_threads(int threads) {
     try { cv::setNumThreads(threads); } catch (...) {}
 }
 
-cvb_image *cvb_image_decode(const uint8_t *bytes, size_t length, char *err, size_t errlen) {
+cvb_image *cvb_image_decode(const uint8_t *bytes, size_t length, int reduction, char *err, size_t errlen) {
     return guarded(err, errlen, [&]() -> cvb_image * {
         if (length == 0) {
             writeError(err, errlen, "empty file");
@@ -98,7 +98,16 @@ cvb_image *cvb_image_decode(const uint8_t *bytes, size_t length, char *err, size
         }
         cv::Mat buffer(1, static_cast<int>(length), CV_8UC1, const_cast<uint8_t *>(bytes));
         // IMREAD_COLOR applies the EXIF orientation and converts 16-bit and grey images to 8-bit BGR.
-        cv::Mat decoded = cv::imdecode(buffer, cv::IMREAD_COLOR);
+        // The REDUCED variants decode a JPEG at 1/2, 1/4 or 1/8 scale in libjpeg (DCT scaling), which
+        // skips most of the work; other formats are decoded whole and resized.
+        int flags = cv::IMREAD_COLOR;
+        switch (reduction) {
+            case 2: flags = cv::IMREAD_REDUCED_COLOR_2; break;
+            case 4: flags = cv::IMREAD_REDUCED_COLOR_4; break;
+            case 8: flags = cv::IMREAD_REDUCED_COLOR_8; break;
+            default: break;
+        }
+        cv::Mat decoded = cv::imdecode(buffer, flags);
         if (decoded.empty()) {
             writeError(err, errlen, "not a decodable image (unknown format, corrupt or truncated data)");
             return nullptr;
@@ -231,22 +240,32 @@ cvb_image *cvb_image_warp_affine(const cvb_image *image, const double *matrix, i
 }
 
 int cvb_image_to_blob(const cvb_image *image, float *out, int out_w, int out_h, float mean, float scale, int rgb,
-                      char *err, size_t errlen) {
+                      int nhwc, char *err, size_t errlen) {
     bool ok = guarded(err, errlen, [&]() -> bool {
         const cv::Mat &m = image->mat;
         if (m.cols > out_w || m.rows > out_h) throw std::runtime_error("image larger than the blob");
         size_t plane = static_cast<size_t>(out_w) * out_h;
         std::fill(out, out + plane * 3, 0.0f);
-        // Plane c of the output takes BGR channel `source[c]`.
+        // Output channel c takes BGR channel `source[c]`.
         const int source[3] = {rgb ? 2 : 0, 1, rgb ? 0 : 2};
         for (int y = 0; y < m.rows; ++y) {
             const uint8_t *row = m.ptr<uint8_t>(y);
-            float *p0 = out + y * out_w, *p1 = p0 + plane, *p2 = p1 + plane;
-            for (int x = 0; x < m.cols; ++x) {
-                const uint8_t *px = row + x * 3;
-                p0[x] = (px[source[0]] - mean) * scale;
-                p1[x] = (px[source[1]] - mean) * scale;
-                p2[x] = (px[source[2]] - mean) * scale;
+            if (nhwc) {
+                float *p = out + static_cast<size_t>(y) * out_w * 3;
+                for (int x = 0; x < m.cols; ++x, p += 3) {
+                    const uint8_t *px = row + x * 3;
+                    p[0] = (px[source[0]] - mean) * scale;
+                    p[1] = (px[source[1]] - mean) * scale;
+                    p[2] = (px[source[2]] - mean) * scale;
+                }
+            } else {
+                float *p0 = out + y * out_w, *p1 = p0 + plane, *p2 = p1 + plane;
+                for (int x = 0; x < m.cols; ++x) {
+                    const uint8_t *px = row + x * 3;
+                    p0[x] = (px[source[0]] - mean) * scale;
+                    p1[x] = (px[source[1]] - mean) * scale;
+                    p2[x] = (px[source[2]] - mean) * scale;
+                }
             }
         }
         return true;

@@ -9,7 +9,7 @@ public struct CoherenceRule: Sendable, Equatable {
     /// A group whose members' mean similarity to the centre of the others stays below this is dissolved.
     public var minMeanSimilarity: Float
 
-    public static let `default` = CoherenceRule(minMemberSimilarity: 0.5, minMeanSimilarity: 0.7)
+    public static let `default` = CoherenceRule(minMemberSimilarity: 0.35, minMeanSimilarity: 0.5)
 
     public init(minMemberSimilarity: Float, minMeanSimilarity: Float) {
         self.minMemberSimilarity = minMemberSimilarity; self.minMeanSimilarity = minMeanSimilarity

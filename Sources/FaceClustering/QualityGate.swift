@@ -39,7 +39,7 @@ public struct QualityGate: Sendable, Equatable {
     public var minNorm: Float
     public var minFrontality: Float
 
-    public static let `default` = QualityGate(minSize: 40, minDetectorScore: 0.9, minNorm: 17, minFrontality: 0.2)
+    public static let `default` = QualityGate(minSize: 40, minDetectorScore: 0.9, minNorm: 17, minFrontality: 0)
     /// Lets every face through (the behaviour before the gate, for comparisons).
     public static let open = QualityGate(minSize: 0, minDetectorScore: 0, minNorm: 0, minFrontality: -.infinity)
 

@@ -12,22 +12,25 @@ import Synchronization
 /// split the work through leases.
 public final class DetectionRunner: Sendable {
     public struct Options: Sendable {
-        public var workers = 1
-        public var leaseSeconds: Double = 600
-        public var thumbnailSize = 160
-        public var pathMapping = PathMapping()
-        public var detector = RetinaFace.Options()
+        public var workers: Int
+        public var leaseSeconds: Double
+        public var thumbnailSize: Int
+        public var pathMapping: PathMapping
+        public var detector: RetinaFace.Options
         /// Also compute FaceNet embeddings while the photo is decoded anyway (`frs run`).
         public var embed = false
-        public init() {}
+        public var engine: EngineChoice
+        public var precision: Precision
 
-        /// The options a library's settings ask for.
+        /// The options a library's settings ask for (the defaults are the settings' defaults).
         public init(settings: Settings) {
             workers = settings.workers
             leaseSeconds = settings.leaseSeconds
             thumbnailSize = settings.thumbnailSize
             pathMapping = settings.pathMapping
             detector = settings.detectorOptions
+            engine = settings.engine
+            precision = settings.precision
         }
     }
 
@@ -54,6 +57,8 @@ public final class DetectionRunner: Sendable {
     let owner: String
     let stop: StopSignal
     let logger: Logger
+    /// What the networks run on.
+    public let engine: InferenceEngine
 
     public init(store: any FaceStore, models: ModelStore, dataDirectory: DataDirectory, options: Options,
                 stop: StopSignal = StopSignal(), logger: Logger = Logger(label: "frs.detect"),
@@ -63,12 +68,14 @@ public final class DetectionRunner: Sendable {
         self.stop = stop
         self.logger = logger
         let model = try models.ensure(.retinaFace, progress: progress)
+        let engine = try InferenceEngine.select(options.engine, precision: options.precision, models: models, notice: progress)
+        self.engine = engine
         // One detector per worker: a network runs one forward pass at a time.
-        detectors = try (0..<max(1, options.workers)).map { _ in try RetinaFace(modelURL: model, options: options.detector) }
+        detectors = try (0..<max(1, options.workers)).map { _ in try RetinaFace(modelURL: model, options: options.detector, engine: engine) }
         readers = detectors.map { _ in MediaReader() }
         if options.embed {
             let facenet = try models.ensure(.faceNet, progress: progress)
-            embedders = try detectors.map { _ in try FaceNet(modelURL: facenet) }
+            embedders = try detectors.map { _ in try FaceNet(modelURL: facenet, engine: engine) }
         } else {
             embedders = []
         }
@@ -163,8 +170,7 @@ public final class DetectionRunner: Sendable {
 
         let newFaces = rendered.faces.enumerated().map { index, face in
             let embedding = rendered.embeddings?[index]
-            return NewFace(box: BoundingBox(x1: Double(face.box.x), y1: Double(face.box.y), x2: Double(face.box.maxX), y2: Double(face.box.maxY)),
-                           score: Double(face.score), landmarks: face.landmarks.flatMap { [$0.x, $0.y] },
+            return NewFace(box: BoundingBox(face.box), score: Double(face.score), landmarks: face.storedLandmarks,
                            faceSize: Int(face.size.rounded()), frameNumber: item.frameNumber, embedding: embedding?.vector,
                            embeddingModel: embedding == nil ? nil : FaceNet.modelTag, quality: embedding.map { Double($0.quality) })
         }

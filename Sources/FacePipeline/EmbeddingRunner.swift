@@ -46,7 +46,7 @@ public struct EmbeddingRunner: Sendable {
                 do {
                     let vectors = try await offloaded { () -> [FaceEmbedding] in
                         let image = try reader.image(path: local, frame: frame)
-                        let boxes = located.map { DetectedFace(box: Rect(x1: Float($0.1.x1), y1: Float($0.1.y1), x2: Float($0.1.x2), y2: Float($0.1.y2)), score: 1, landmarks: []) }
+                        let boxes = located.map { DetectedFace(stored: $0.1) }
                         return try facenet.embed(boxes, in: image)
                     }
                     try await store.setEmbeddings(zip(located, vectors).map { face, embedding in

@@ -19,6 +19,9 @@ public struct PathMapping: Sendable, Equatable {
         rules.sort { $0.from.count > $1.from.count }
     }
 
+    /// The rules in text form, longest prefix first (what `frs config show` prints).
+    public var text: String { rules.map { "\($0.from)=\($0.to)" }.joined(separator: ";") }
+
     public static func == (a: PathMapping, b: PathMapping) -> Bool {
         a.rules.map(\.from) == b.rules.map(\.from) && a.rules.map(\.to) == b.rules.map(\.to)
     }

@@ -57,9 +57,7 @@ struct ThumbnailFiles: Sendable {
                 let image = try Image.read(URL(fileURLWithPath: pathMapping.localPath(for: path)), frame: faces[0].frameNumber)
                 for face in faces {
                     guard let box = face.box, let name = face.thumbnailName else { continue }
-                    let detected = DetectedFace(box: Rect(x1: Float(box.x1), y1: Float(box.y1), x2: Float(box.x2), y2: Float(box.y2)),
-                                                score: 1, landmarks: [])
-                    try write(Thumbnail.jpeg(of: detected, in: image, side: side), named: name)
+                    try write(Thumbnail.jpeg(of: DetectedFace(stored: box), in: image, side: side), named: name)
                     summary.rendered += 1
                 }
             } catch {

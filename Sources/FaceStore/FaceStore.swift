@@ -3,8 +3,8 @@ import Logging
 
 /// The storage layer of frs: media, work queue, faces, embeddings and persons in SQL.
 ///
-/// Two implementations share the schema and the behaviour: `SQLiteStore` (one file, the default)
-/// and `PostgresStore` (shared by many worker processes on several machines).
+/// Three implementations share the schema and the behaviour: `SQLiteStore` (one file, the default),
+/// `PostgresStore` and `SQLServerStore` (shared by many worker processes on several machines).
 /// Every method is safe to call from many tasks and many processes at once; all
 /// multi-row changes happen in one transaction. Errors are `FaceStoreError`.
 public protocol FaceStore: Sendable {
@@ -88,12 +88,11 @@ public protocol FaceStore: Sendable {
     func assign(faces: [Int64], to person: Int64?, reason: AssignmentReason, actor: String) async throws
     /// Sets the name and marks the person user-named.
     func rename(person: Int64, to name: String) async throws
-    func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws
     func setHidden(person: Int64, hidden: Bool) async throws
     /// Uses one of the person's faces (and its media file) as portrait.
     func setPortrait(person: Int64, face: Int64) async throws
     /// Moves every face of `sources` to `target` (history reason `merge`) and deletes the sources.
-    /// A target that is not user-named takes the name of the first user-named source.
+    /// The target's name afterwards follows `Person.nameDonor(target:sources:)`.
     func merge(_ sources: [Int64], into target: Int64, actor: String) async throws
     /// Deletes a person; its faces become unassigned (history reason `delete`). Its number is not reused.
     func deletePerson(_ id: Int64, actor: String) async throws
@@ -143,31 +142,4 @@ extension FaceStore {
             try await body(page)
         }
     }
-}
-
-/// Opens the store a location names: `postgres://` or `postgresql://` URLs open PostgreSQL,
-/// anything else is a SQLite file path (an optional `sqlite://` prefix is stripped).
-/// Migrates unless `migrate` is false (dry runs that must not create anything).
-public func openFaceStore(
-    _ location: String,
-    migrate: Bool = true,
-    thumbnailNaming: @escaping ThumbnailNaming = Thumbnails.defaultNaming,
-    logger: Logger = Logger(label: "frs.store")
-) async throws -> any FaceStore {
-    let store: any FaceStore
-    if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-        store = try PostgresStore(url: location, thumbnailNaming: thumbnailNaming, logger: logger)
-    } else {
-        let path = location.hasPrefix("sqlite://") ? String(location.dropFirst("sqlite://".count)) : location
-        store = try SQLiteStore(path: path, thumbnailNaming: thumbnailNaming)
-    }
-    if migrate {
-        do {
-            try await store.migrate()
-        } catch {
-            try? await store.close()
-            throw error
-        }
-    }
-    return store
 }

@@ -76,6 +76,11 @@ func safeDetail(_ error: any Error) -> String {
             return "PostgreSQL\(state): \(info[.message] ?? "")"
         }
         return "PostgreSQL client error: \(error.code)"
+    case let error as ODBCError:
+        // SQLSTATE, error number and message, without quoted row values.
+        return error.description
+    case let error as ODBCDecodingError:
+        return "cannot decode \(error)"
     case let error as PostgresDecodingError:
         return "cannot decode column \(error.columnName) as \(error.targetType)"
     case is CancellationError:

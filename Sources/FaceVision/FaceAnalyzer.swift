@@ -3,7 +3,7 @@ import Foundation
 /// Detection and embedding together: the five-minute API.
 ///
 /// ```swift
-/// let analyzer = try FaceAnalyzer()                       // installs models on first use
+/// let analyzer = try FaceAnalyzer(models: ModelStore(directory: modelsFolder))   // installs models on first use
 /// let image = try Image(contentsOf: photoURL)
 /// let faces = try analyzer.faces(in: image)              // boxes, scores, landmarks
 /// let embeddings = try analyzer.embeddings(of: faces, in: image)
@@ -11,14 +11,18 @@ import Foundation
 /// ```
 public final class FaceAnalyzer: @unchecked Sendable {
     public let detector: RetinaFace
+    public let engine: InferenceEngine
     private let embedderModel: URL
     private let embedderBatchSize: Int
     private let lock = NSLock()
     private var loadedEmbedder: FaceNet?
 
-    public init(models: ModelStore = ModelStore(), detectorOptions: RetinaFace.Options = .init(), batchSize: Int = 8,
-                progress: (String) -> Void = { _ in }) throws {
-        detector = try RetinaFace(modelURL: models.ensure(.retinaFace, progress: progress), options: detectorOptions)
+    /// `engine` nil: OpenVINO from `models` when it is installed, else OpenCV (a notice goes to `progress`).
+    public init(models: ModelStore, detectorOptions: RetinaFace.Options = .init(), batchSize: Int = 8,
+                engine: InferenceEngine? = nil, progress: (String) -> Void = { _ in }) throws {
+        let engine = try engine ?? InferenceEngine.select(.auto, precision: .auto, models: models, notice: progress)
+        self.engine = engine
+        detector = try RetinaFace(modelURL: models.ensure(.retinaFace, progress: progress), options: detectorOptions, engine: engine)
         // FaceNet is 94 MB: make sure it is there now, but load it only when first needed.
         embedderModel = try models.ensure(.faceNet, progress: progress)
         embedderBatchSize = batchSize
@@ -29,7 +33,7 @@ public final class FaceAnalyzer: @unchecked Sendable {
             lock.lock()
             defer { lock.unlock() }
             if let loadedEmbedder { return loadedEmbedder }
-            let facenet = try FaceNet(modelURL: embedderModel, batchSize: embedderBatchSize)
+            let facenet = try FaceNet(modelURL: embedderModel, batchSize: embedderBatchSize, engine: engine)
             loadedEmbedder = facenet
             return facenet
         }

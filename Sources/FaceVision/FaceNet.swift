@@ -28,7 +28,7 @@ public func cosineSimilarity(_ a: [Float], _ b: [Float]) -> Float {
 /// Turns faces into 512-d FaceNet embeddings (Inception-ResNet-v1, model 20180408-102900).
 ///
 /// ```swift
-/// let facenet = try FaceNet(modelURL: models.path(for: .faceNet))
+/// let facenet = try FaceNet(modelURL: models.path(for: .faceNet), engine: .openCV)
 /// let embeddings = try facenet.embed(faces, in: image)
 /// ```
 public final class FaceNet: @unchecked Sendable {
@@ -43,11 +43,13 @@ public final class FaceNet: @unchecked Sendable {
 
     /// Faces per forward pass.
     public var batchSize: Int
-    private let network: Network
+    public let engine: InferenceEngine
+    private let graph: any LoadedGraph
     /// The bottleneck before L2 normalisation: its norm is the quality signal.
     private static let bottleneck = "InceptionResnetV1/Bottleneck/BatchNorm/Reshape_1"
 
-    public init(modelURL: URL, batchSize: Int = 8) throws {
+    public init(modelURL: URL, batchSize: Int = 8, engine: InferenceEngine) throws {
+        self.engine = engine
         let bytes: [UInt8]
         do {
             bytes = Array(try Data(contentsOf: modelURL))
@@ -58,7 +60,10 @@ public final class FaceNet: @unchecked Sendable {
         // The frozen graph folded batch size 1 into two reshape constants; -1 lets any batch through.
         try graph.replaceWithInt32Constant("InceptionResnetV1/Logits/Flatten/flatten/Reshape/shape/_1__cf__3", values: [-1, 1792])
         try graph.replaceWithInt32Constant("InceptionResnetV1/Bottleneck/BatchNorm/Shape/_0__cf__2", values: [-1, Int32(Self.dimension)])
-        network = try Network(graph: graph.serialized(), name: "FaceNet")
+        // Cut at the bottleneck, so that it is the graph's output (engines that return only the
+        // final nodes see it); the L2 normalisation after it is done here.
+        try graph.prune(keeping: [Self.bottleneck])
+        self.graph = try self.engine.backend.load(graph, name: "facenet", outputs: [Self.bottleneck])
         self.batchSize = max(1, batchSize)
     }
 
@@ -81,27 +86,49 @@ public final class FaceNet: @unchecked Sendable {
         var result: [FaceEmbedding] = []
         result.reserveCapacity(crops.count)
         var start = 0
-        while start < crops.count {
-            let batch = crops[start..<min(start + batchSize, crops.count)]
-            result += try embedBatch(Array(batch))
-            start += batch.count
+        for size in Self.batchSizes(for: crops.count, batchSize: batchSize, dynamic: engine.backend.dynamicShapes) {
+            result += try embedBatch(Array(crops[start..<start + size]))
+            start += size
         }
         return result
+    }
+
+    /// How `count` faces are split into forward passes. With dynamic shapes: `batchSize` at a time.
+    /// An engine compiling one model per shape gets full batches, then the rest in powers of two
+    /// (13 = 8 + 4 + 1 with batch size 8), so that at most log2(batchSize) + 1 shapes are compiled.
+    static func batchSizes(for count: Int, batchSize: Int, dynamic: Bool) -> [Int] {
+        var sizes = Array(repeating: batchSize, count: count / batchSize)
+        var rest = count % batchSize
+        if dynamic {
+            if rest > 0 { sizes.append(rest) }
+            return sizes
+        }
+        var power = 1 << (Int.bitWidth - 1 - rest.leadingZeroBitCount)
+        while rest > 0 {
+            if power <= rest {
+                sizes.append(power)
+                rest -= power
+            }
+            power >>= 1
+        }
+        return sizes
     }
 
     private func embedBatch(_ crops: [Image]) throws -> [FaceEmbedding] {
         let side = Self.inputSide
         let perImage = 3 * side * side
+        let layout = engine.backend.layout
         var blob = [Float](repeating: 0, count: crops.count * perImage)
         try blob.withUnsafeMutableBufferPointer { buffer in
             for (i, crop) in crops.enumerated() {
                 precondition(crop.width == side && crop.height == side, "FaceNet crops must be \(side)x\(side)")
                 try crop.writeBlob(into: buffer.baseAddress! + i * perImage, blobWidth: side, blobHeight: side,
-                                   mean: 127.5, scale: 1 / 128, rgb: true)
+                                   mean: 127.5, scale: 1 / 128, rgb: true, layout: layout)
             }
         }
+        let shape = layout == .nchw ? [crops.count, 3, side, side] : [crops.count, side, side, 3]
         let output = try blob.withUnsafeBufferPointer {
-            try network.forward(input: $0.baseAddress!, shape: [crops.count, 3, side, side], outputs: [Self.bottleneck])
+            try graph.compiled(forInput: shape).forward(input: $0.baseAddress!, shape: shape)
         }[0]
         guard output.values.count == crops.count * Self.dimension else {
             throw VisionError.inference("FaceNet returned shape \(output.shape) for \(crops.count) faces")

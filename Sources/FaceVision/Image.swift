@@ -67,7 +67,7 @@ public final class Image: @unchecked Sendable {
         }
         var error = BridgeError()
         let handle = data.withUnsafeBytes { raw in
-            cvb_image_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &error.buffer, BridgeError.capacity)
+            cvb_image_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, 1, &error.buffer, BridgeError.capacity)
         }
         guard let handle else { throw VisionError.unreadableImage(path: "<memory>", reason: error.message) }
         self.init(handle: handle)
@@ -122,12 +122,6 @@ public final class Image: @unchecked Sendable {
         try bridged { cvb_image_clone(handle, $0, $1) }
     }
 
-    /// Applies a 2x3 affine transform (row-major) into an image of the given size.
-    public func warpedAffine(_ matrix: [Double], width: Int, height: Int) throws -> Image {
-        precondition(matrix.count == 6, "an affine matrix has 6 entries")
-        return try bridged { cvb_image_warp_affine(handle, matrix, Int32(width), Int32(height), $0, $1) }
-    }
-
     public func jpegData(quality: Int = 90) throws -> Data {
         var error = BridgeError()
         var bytes: UnsafeMutablePointer<UInt8>?
@@ -139,12 +133,12 @@ public final class Image: @unchecked Sendable {
         return Data(bytes: bytes, count: length)
     }
 
-    /// Writes the image into an NCHW float blob of `blobWidth` x `blobHeight`, top-left aligned, zero padded.
+    /// Writes the image into a float blob of `blobWidth` x `blobHeight`, top-left aligned, zero padded.
     func writeBlob(into out: UnsafeMutablePointer<Float>, blobWidth: Int, blobHeight: Int, mean: Float, scale: Float,
-                   rgb: Bool) throws {
+                   rgb: Bool, layout: TensorLayout) throws {
         var error = BridgeError()
         guard cvb_image_to_blob(handle, out, Int32(blobWidth), Int32(blobHeight), mean, scale, rgb ? 1 : 0,
-                                &error.buffer, BridgeError.capacity) == 0
+                                layout == .nhwc ? 1 : 0, &error.buffer, BridgeError.capacity) == 0
         else { throw VisionError.imageOperation(error.message) }
     }
 

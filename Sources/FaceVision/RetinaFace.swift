@@ -3,7 +3,7 @@ import Foundation
 /// Finds faces and their five landmarks with RetinaFace (MobileNetV2 backbone).
 ///
 /// ```swift
-/// let detector = try RetinaFace(modelURL: models.path(for: .retinaFace))
+/// let detector = try RetinaFace(modelURL: models.path(for: .retinaFace), engine: .openCV)
 /// for face in try detector.detect(in: image) { print(face.box, face.score) }
 /// ```
 public final class RetinaFace: @unchecked Sendable {
@@ -17,17 +17,23 @@ public final class RetinaFace: @unchecked Sendable {
         public var smallFaces = false
         public var smallFaceSide = 1600
         public var nmsThreshold: Float = 0.4
+        /// The input is zero-padded at right and bottom to a multiple of this. Nil: 32 (what the
+        /// network needs) on engines that take any shape, 128 on those that compile one model per
+        /// shape, so that few shapes are compiled.
+        public var paddingStep: Int?
 
         public init() {}
     }
 
     public let options: Options
+    public let engine: InferenceEngine
     private let graph: GraphDef
-    /// Patched networks by padded input size; OpenCV needs the FPN resize sizes fixed per size.
-    private var networks: [InputSize: Network] = [:]
+    /// Patched networks by padded input size; the FPN resize sizes are fixed per size.
+    private var networks: [InputSize: any CompiledGraph] = [:]
     private var networkOrder: [InputSize] = []
-    // Each network holds its layer buffers (about 200 MB at 1024 px): keep few.
-    private let cacheLimit = 2
+    // An OpenCV network holds its layer buffers (about 200 MB at 1024 px): keep few. OpenVINO's
+    // are smaller and costlier to rebuild.
+    private var cacheLimit: Int { engine.backend.dynamicShapes ? 2 : 6 }
     private let lock = NSLock()
 
     private struct InputSize: Hashable { var width: Int, height: Int }
@@ -38,14 +44,13 @@ public final class RetinaFace: @unchecked Sendable {
         (32, "ClassHead_2/conv2d_8", "BboxHead_2/conv2d_2", "LandmarkHead_2/conv2d_5"),
     ].map { ($0.0, "RetinaFaceModel/\($0.1)", "RetinaFaceModel/\($0.2)", "RetinaFaceModel/\($0.3)") }
 
-    /// The graph ends at each head's BiasAdd; OpenCV fuses the bias into the convolution, whose
-    /// layer keeps the Conv2D node's name.
+    /// The graph is cut at each head's BiasAdd.
     private static let graphOutputs = headOutputs.flatMap { [$0.classes, $0.boxes, $0.landmarks] }.map { $0 + "/BiasAdd" }
-    private static let layerOutputs = headOutputs.flatMap { [$0.classes, $0.boxes, $0.landmarks] }.map { $0 + "/Conv2D" }
 
     static let anchorSizes: [Int: [Float]] = [8: [16, 32], 16: [64, 128], 32: [256, 512]]
 
-    public init(modelURL: URL, options: Options = Options()) throws {
+    public init(modelURL: URL, options: Options = Options(), engine: InferenceEngine) throws {
+        self.engine = engine
         let bytes: [UInt8]
         do {
             bytes = Array(try Data(contentsOf: modelURL))
@@ -54,8 +59,8 @@ public final class RetinaFace: @unchecked Sendable {
         }
         var graph = try GraphDef(bytes: bytes)
         try graph.prune(keeping: Self.graphOutputs)
-        // The FPN upsampling sizes are computed from the input's shape, which OpenCV cannot import;
-        // they are frozen per input size in `network(for:)`.
+        // The FPN upsampling sizes are computed from the input's shape, which OpenCV cannot import
+        // (and OpenVINO runs faster without); they are frozen per input size in `network(for:)`.
         graph.nodes.removeAll { node in
             node.name.hasPrefix("RetinaFaceModel/FPN/") && (node.op == "Shape" || node.op == "StridedSlice")
         }
@@ -83,32 +88,40 @@ public final class RetinaFace: @unchecked Sendable {
         let width = max(1, Int((Float(image.width) * scale).rounded()))
         let height = max(1, Int((Float(image.height) * scale).rounded()))
         let input = (width == image.width && height == image.height) ? image : try image.resized(width: width, height: height)
-        let size = InputSize(width: (width + 31) / 32 * 32, height: (height + 31) / 32 * 32)
+        let step = options.paddingStep ?? (engine.backend.dynamicShapes ? 32 : 128)
+        let size = InputSize(width: Self.padded(width, step: step), height: Self.padded(height, step: step))
 
+        let layout = engine.backend.layout
         var blob = [Float](repeating: 0, count: 3 * size.width * size.height)
         try blob.withUnsafeMutableBufferPointer { buffer in
             try input.writeBlob(into: buffer.baseAddress!, blobWidth: size.width, blobHeight: size.height,
-                                mean: 0, scale: 1, rgb: true)
+                                mean: 0, scale: 1, rgb: true, layout: layout)
         }
         let network = try network(for: size)
-        let tensors = try blob.withUnsafeBufferPointer {
-            try network.forward(input: $0.baseAddress!, shape: [1, 3, size.height, size.width], outputs: Self.layerOutputs)
-        }
+        let shape = layout == .nchw ? [1, 3, size.height, size.width] : [1, size.height, size.width, 3]
+        let tensors = try blob.withUnsafeBufferPointer { try network.forward(input: $0.baseAddress!, shape: shape) }
 
         var faces: [DetectedFace] = []
         for (level, head) in Self.headOutputs.enumerated() {
             faces += decode(classes: tensors[3 * level], boxes: tensors[3 * level + 1], landmarks: tensors[3 * level + 2],
                             stride: head.stride, scale: scale)
         }
+        // Anchors over the zero padding may fire on its edge; a face is where its centre is in the image.
+        faces.removeAll { $0.box.center.x * scale >= Float(width) || $0.box.center.y * scale >= Float(height) }
         return Self.nonMaximumSuppression(faces, threshold: options.nmsThreshold)
     }
 
-    /// Turns one head's NCHW outputs into faces. Channel `a * k + j` of a cell holds component `j`
+    /// `side` rounded up to a multiple of `step`, which is rounded up to a multiple of 32.
+    static func padded(_ side: Int, step: Int) -> Int {
+        let step = max(32, (step + 31) / 32 * 32)
+        return (side + step - 1) / step * step
+    }
+
+    /// Turns one head's outputs into faces. Channel `a * k + j` of a cell holds component `j`
     /// of anchor `a`, which is the (y, x, anchor) row order of the TensorFlow graph.
     private func decode(classes: Tensor, boxes: Tensor, landmarks: Tensor, stride: Int, scale: Float) -> [DetectedFace] {
         let sizes = Self.anchorSizes[stride]!
-        let rows = classes.shape[2], cols = classes.shape[3]
-        let plane = rows * cols
+        let rows = classes.rows, cols = classes.columns
         // The threshold on the softmax score, as a threshold on the logit difference.
         let logitThreshold = log(options.scoreThreshold / (1 - options.scoreThreshold))
         var faces: [DetectedFace] = []
@@ -117,12 +130,12 @@ public final class RetinaFace: @unchecked Sendable {
             for x in 0..<cols {
                 let cell = y * cols + x
                 for (a, anchorSize) in sizes.enumerated() {
-                    let difference = classes.values[(a * 2 + 1) * plane + cell] - classes.values[(a * 2) * plane + cell]
+                    let difference = classes.value(channel: a * 2 + 1, cell: cell) - classes.value(channel: a * 2, cell: cell)
                     guard difference >= logitThreshold else { continue }
                     let score = 1 / (1 + exp(-difference))
                     // Anchor centre and size in padded-input pixels.
                     let cx = (Float(x) + 0.5) * Float(stride), cy = (Float(y) + 0.5) * Float(stride)
-                    func box(_ j: Int) -> Float { boxes.values[(a * 4 + j) * plane + cell] }
+                    func box(_ j: Int) -> Float { boxes.value(channel: a * 4 + j, cell: cell) }
                     let centreX = cx + box(0) * 0.1 * anchorSize
                     let centreY = cy + box(1) * 0.1 * anchorSize
                     let w = anchorSize * exp(box(2) * 0.2)
@@ -130,8 +143,8 @@ public final class RetinaFace: @unchecked Sendable {
                     var points: [Point] = []
                     points.reserveCapacity(5)
                     for p in 0..<5 {
-                        let dx = landmarks.values[(a * 10 + 2 * p) * plane + cell]
-                        let dy = landmarks.values[(a * 10 + 2 * p + 1) * plane + cell]
+                        let dx = landmarks.value(channel: a * 10 + 2 * p, cell: cell)
+                        let dy = landmarks.value(channel: a * 10 + 2 * p + 1, cell: cell)
                         points.append(Point(x: (cx + dx * 0.1 * anchorSize) / scale, y: (cy + dy * 0.1 * anchorSize) / scale))
                     }
                     faces.append(DetectedFace(
@@ -152,14 +165,16 @@ public final class RetinaFace: @unchecked Sendable {
         return kept
     }
 
-    private func network(for size: InputSize) throws -> Network {
+    private func network(for size: InputSize) throws -> any CompiledGraph {
         lock.lock()
         defer { lock.unlock() }
         if let network = networks[size] { return network }
         var patched = graph
         try patched.replaceWithInt32Constant("RetinaFaceModel/FPN/resize/size", values: [Int32(size.height / 16), Int32(size.width / 16)])
         try patched.replaceWithInt32Constant("RetinaFaceModel/FPN/resize_1/size", values: [Int32(size.height / 8), Int32(size.width / 8)])
-        let network = try Network(graph: patched.serialized(), name: "RetinaFace (\(size.width)x\(size.height))")
+        let shape = engine.backend.layout == .nchw ? [1, 3, size.height, size.width] : [1, size.height, size.width, 3]
+        let network = try engine.backend.load(patched, name: "retinaface-\(size.width)x\(size.height)", outputs: Self.graphOutputs)
+            .compiled(forInput: shape)
         networks[size] = network
         networkOrder.append(size)
         if networkOrder.count > cacheLimit {

@@ -9,33 +9,72 @@ struct APIRoutes {
     let people: PeopleService
     let searcher: Searcher
 
-    struct NameBody: Decodable { var name: String }
-    struct MergeBody: Decodable { var sources: [Int64]; var into: Int64 }
-    struct MoveBody: Decodable { var faces: [Int64]; var to: Int64?; var new: Bool?; var name: String? }
-    struct FacesBody: Decodable { var faces: [Int64]; var name: String? }
-    struct RejectBody: Decodable { var faces: [Int64]; var from: Int64 }
+    /// The most faces one `/api/faces` answer lists.
+    static let faceLimit = 10_000
+
+    struct NameBody: APIBody {
+        var name: String
+        static let shape = #"{"name": "..."}"#
+    }
+    struct MergeBody: APIBody {
+        var sources: [Int64]
+        var into: Int64
+        static let shape = #"{"sources": [person ids], "into": person id}"#
+    }
+    struct MoveBody: APIBody {
+        var faces: [Int64]
+        var to: Int64?
+        var new: Bool?
+        var name: String?
+        static let shape = #"{"faces": [face ids], "to": person id} or {"faces": [face ids], "new": true, "name": "..."}"#
+    }
+    struct FacesBody: APIBody {
+        var faces: [Int64]
+        var name: String?
+        static let shape = #"{"faces": [face ids]} (and "name": "..." when accepting a suggestion)"#
+    }
+    struct RejectBody: APIBody {
+        var faces: [Int64]
+        var from: Int64
+        static let shape = #"{"faces": [face ids], "from": person id}"#
+    }
 
     func add(to router: Router<WebContext>) {
         let api = router.group("api")
         api.get("people") { request, _ in
-            let sort = request.uri.queryParameters.get("sort").flatMap(PeopleSort.init(rawValue:)) ?? .faces
-            return try Responses.json(try await people.people(sort: sort, includeHidden: request.uri.queryParameters.get("hidden") == "1"))
+            let query = try QueryParameters(request, allowed: ["sort", "hidden"])
+            return try Responses.json(try await people.people(sort: try query.choice("sort", PeopleSort.self) ?? .faces,
+                                                              includeHidden: try query.flag("hidden")))
         }
-        api.get("people/:id") { _, context in
-            try Responses.json(try await people.person(try context.parameters.require("id", as: Int64.self)))
+        api.get("people/:id") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            return try Responses.json(try await people.person(try Self.id(context)))
         }
         api.get("faces") { request, _ in
-            let query = request.uri.queryParameters
-            let filter: FaceFilter = if let person = query.get("person", as: Int64.self) {
-                .person(person)
-            } else if query.get("unassigned") == "1" { .unassigned } else { .all }
-            return try Responses.json(try await people.faces(filter, limit: query.get("limit", as: Int.self) ?? 10_000))
+            let query = try QueryParameters(request, allowed: ["person", "unassigned", "limit"])
+            let person = try query.id("person")
+            let unassigned = try query.flag("unassigned")
+            let filter: FaceFilter
+            switch (person, unassigned) {
+            case (let id?, false): filter = .person(id)
+            case (nil, true): filter = .unassigned
+            case (nil, false): filter = .all
+            case (_?, true): throw WebError.badRequest(#"give "person" or "unassigned=1", not both"#)
+            }
+            let limit = try query.integer("limit", in: 1...Self.faceLimit) ?? Self.faceLimit
+            return try Responses.json(try await people.faces(filter, limit: limit))
         }
-        api.get("suggestions") { _, _ in try Responses.json(try await people.suggestions()) }
-        api.get("status") { _, _ in try Responses.json(try await people.status()) }
+        api.get("suggestions") { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            return try Responses.json(try await people.suggestions())
+        }
+        api.get("status") { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            return try Responses.json(try await people.status())
+        }
 
         api.post("people/:id/rename") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try Self.id(context)
             let body = try await Self.decode(NameBody.self, request, context)
             return try Responses.json(try await people.rename(id, to: body.name, dryRun: Self.dryRun(request)))
         }
@@ -45,12 +84,12 @@ struct APIRoutes {
         }
         for hidden in [true, false] {
             api.post("people/:id/\(hidden ? "hide" : "unhide")") { request, context in
-                let id = try context.parameters.require("id", as: Int64.self)
+                let id = try Self.id(context)
                 return try Responses.json(try await people.setHidden(id, hidden: hidden, dryRun: Self.dryRun(request)))
             }
         }
         api.post("people/:id/delete") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try Self.id(context)
             return try Responses.json(try await people.delete(id, dryRun: Self.dryRun(request)))
         }
         api.post("faces/move") { request, context in
@@ -75,22 +114,38 @@ struct APIRoutes {
             let body = try await Self.decode(FacesBody.self, request, context)
             return try Responses.json(try await people.accept(suggestion: body.faces, name: body.name, dryRun: Self.dryRun(request)))
         }
-        api.post("search") { request, _ in
-            let body = try await request.body.collect(upTo: .max)
+        api.post("search") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
             return try Responses.json(try await searcher.search(imageData: Data(buffer: body)))
         }
     }
 
-    static func dryRun(_ request: Request) -> Bool {
-        ["1", "true"].contains(request.uri.queryParameters.get("dryRun") ?? "")
+    /// The path's `:id`, a row id.
+    static func id(_ context: WebContext) throws -> Int64 {
+        let text = try context.parameters.require("id")
+        guard let id = Int64(text), id > 0 else {
+            throw WebError.badRequest("'\(text)' in the path is not an id (a whole number from 1 up)")
+        }
+        return id
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: WebContext) async throws -> T {
-        let body = try await request.body.collect(upTo: .max)
+    static func dryRun(_ request: Request) throws -> Bool {
+        try QueryParameters(request, allowed: ["dryRun"]).flag("dryRun")
+    }
+
+    /// The body through `request.decode` (`JSONBodyDecoder`); a body that does not fit also says what fits.
+    static func decode<T: APIBody>(_ type: T.Type, _ request: Request, _ context: WebContext) async throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: body))
-        } catch {
-            throw WebError.badRequest("the body is not the JSON this endpoint takes (see README, Web and API): \(error)")
+            return try await request.decode(as: T.self, context: context)
+        } catch var error as WebError where error.status == .badRequest {
+            error.message += "; this endpoint takes \(T.shape) (see README, Web and API)"
+            throw error
         }
     }
+}
+
+/// A JSON request body, with the shape an error message shows.
+protocol APIBody: Decodable {
+    static var shape: String { get }
 }

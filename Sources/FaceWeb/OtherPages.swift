@@ -4,13 +4,14 @@ import Foundation
 
 /// Search, status and login.
 enum OtherPages {
-    static func search(results: [SearchedFace]?, people: [Int64: PersonRow], csrf: String, message: String?) -> String {
+    static func search(results: [SearchedFace]?, people: [Int64: PersonRow], csrf: String, message: String?,
+                       uploadLimit: Int) -> String {
         var content = """
             <h1>Who is this?</h1>
             <form method="post" action="/search" enctype="multipart/form-data" class="actions">\(HTML.csrfField(csrf))
             <input type="file" name="photo" id="search-photo" accept="image/*" required>
             <button type="submit" id="search-submit">Search</button>
-            <span class="muted">up to \(WebConfiguration.defaultUploadLimit / 1024 / 1024) MB</span></form>
+            <span class="muted">up to \(WebError.byteCount(uploadLimit))</span></form>
             <p class="muted">A person's score is the mean of their \(PersonSearch.topK) most similar faces; \
             a match is a score of at least \(FaceNet.samePersonThresholdText).</p>
             """

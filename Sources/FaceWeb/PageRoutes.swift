@@ -8,40 +8,43 @@ struct PageRoutes {
     let people: PeopleService
     let searcher: Searcher
     let sessions: SessionStore
+    let throttle: LoginThrottle
     let configuration: WebConfiguration
 
     func add(to router: Router<WebContext>) {
         router.get("/") { request, context in
-            let showHidden = request.uri.queryParameters.get("hidden") == "1"
+            let query = try QueryParameters(request, allowed: ["hidden", "msg"])
+            let showHidden = try query.flag("hidden")
             let rows = try await people.people(includeHidden: showHidden)
             return Responses.html(PeoplePages.grid(rows, showHidden: showHidden, csrf: context.csrfToken,
-                                                   message: Self.message(request)))
+                                                   message: query.string("msg")))
         }
         router.get("/people/:id") { request, context in
-            let page = try await people.person(try context.parameters.require("id", as: Int64.self))
+            let query = try QueryParameters(request, allowed: ["msg"])
+            let page = try await people.person(try APIRoutes.id(context))
             let others = try await people.people(sort: .name, includeHidden: true)
             return Responses.html(PeoplePages.person(page, others: others, csrf: context.csrfToken,
-                                                     message: Self.message(request)))
+                                                     message: query.string("msg")))
         }
         router.post("/people/:id/rename") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try APIRoutes.id(context)
             let report = try await people.rename(id, to: try await Self.form(request).value("name") ?? "")
             return Self.done(report, at: "/people/\(id)")
         }
         router.post("/people/:id/merge") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try APIRoutes.id(context)
             guard let into = try await Self.form(request).ids("into").first else { throw WebError.badRequest("choose a person to merge into") }
             let report = try await people.merge([id], into: into)
             return Self.done(report, at: "/people/\(into)")
         }
         for hidden in [true, false] {
             router.post("/people/:id/\(hidden ? "hide" : "unhide")") { _, context in
-                let id = try context.parameters.require("id", as: Int64.self)
+                let id = try APIRoutes.id(context)
                 return Self.done(try await people.setHidden(id, hidden: hidden), at: "/people/\(id)")
             }
         }
         router.post("/people/:id/delete") { _, context in
-            Self.done(try await people.delete(try context.parameters.require("id", as: Int64.self)), at: "/")
+            Self.done(try await people.delete(try APIRoutes.id(context)), at: "/")
         }
         router.post("/faces/move") { request, _ in
             let form = try await Self.form(request)
@@ -70,11 +73,12 @@ struct PageRoutes {
             return Self.done(try await people.reject(faces: [face], from: person), at: Self.returnPath(form))
         }
         router.get("/faces/unassigned") { request, context in
+            let query = try QueryParameters(request, allowed: ["msg"])
             let faces = try await people.faces(.unassigned)
             let suggestions = try await people.suggestions()
             let persons = try await people.people(sort: .name, includeHidden: true)
             return Responses.html(FacePages.unassigned(faces, suggestions: suggestions, persons: persons,
-                                                       csrf: context.csrfToken, message: Self.message(request)))
+                                                       csrf: context.csrfToken, message: query.string("msg")))
         }
         router.post("/suggestions/accept") { request, _ in
             let form = try await Self.form(request)
@@ -82,31 +86,43 @@ struct PageRoutes {
             let report = try await people.accept(suggestion: try form.ids("faces"), name: name)
             return Self.done(report, at: report.personId.map { "/people/\($0)" } ?? "/faces/unassigned")
         }
-        router.get("/search") { _, context in
-            Responses.html(OtherPages.search(results: nil, people: [:], csrf: context.csrfToken, message: nil))
+        router.get("/search") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            return Responses.html(OtherPages.search(results: nil, people: [:], csrf: context.csrfToken, message: nil,
+                                                    uploadLimit: configuration.uploadLimit))
         }
         router.post("/search") { request, context in
             let form = try await Self.form(request)
             let results = try await searcher.search(imageData: form.files["photo"] ?? Data())
             let persons = try await people.people(includeHidden: true)
             return Responses.html(OtherPages.search(results: results, people: Dictionary(uniqueKeysWithValues: persons.map { ($0.id, $0) }),
-                                                    csrf: context.csrfToken, message: nil))
+                                                    csrf: context.csrfToken, message: nil,
+                                                    uploadLimit: configuration.uploadLimit))
         }
-        router.get("/status") { _, context in
-            Responses.html(OtherPages.status(try await people.status(), csrf: context.csrfToken))
+        router.get("/status") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            return Responses.html(OtherPages.status(try await people.status(), csrf: context.csrfToken))
         }
-        router.get("/login") { _, context in
-            Responses.html(OtherPages.login(csrf: context.csrfToken, failed: false))
+        router.get("/login") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            return Responses.html(OtherPages.login(csrf: context.csrfToken, failed: false))
         }
         router.post("/login") { request, context in
             let sent = try await Self.form(request).value("token") ?? ""
             guard let token = configuration.token else { return Responses.redirect("/") }
-            guard constantTimeEquals(sent, token), let session = context.session else {
+            if let wait = await throttle.wait(for: context.client) { throw WebError.tooManyAttempts(wait: wait) }
+            guard constantTimeEquals(sent, token) else {
+                await throttle.failed(context.client)
                 return Responses.html(OtherPages.login(csrf: context.csrfToken, failed: true), status: .unauthorized)
             }
-            _ = await sessions.authenticate(session.id)
-            return Responses.redirect("/")
+            // A new session id on login: one planted in the browser before (fixation) is dropped with it.
+            let session = await sessions.logIn(replacing: context.session?.id, client: context.client)
+            var response = Responses.redirect("/")
+            response.setCookie(SecurityMiddleware.sessionCookie(session, secure: context.secureCookies))
+            return response
         }
+        router.get("/style.css") { _, _ in Responses.asset(Layout.style, contentType: "text/css; charset=utf-8") }
+        router.get("/app.js") { _, _ in Responses.asset(Layout.script, contentType: "text/javascript; charset=utf-8") }
     }
 
     /// The body was collected (and its CSRF token checked) by `SecurityMiddleware`.
@@ -118,8 +134,6 @@ struct PageRoutes {
     static func done(_ report: ChangeReport, at path: String) -> Response {
         Responses.redirect(path + (path.contains("?") ? "&" : "?") + "msg=" + HTML.query(report.message))
     }
-
-    static func message(_ request: Request) -> String? { request.uri.queryParameters.get("msg") }
 
     /// Only paths on this server: "//host" or a scheme would make the form an open redirect.
     static func returnPath(_ form: FormData) -> String {

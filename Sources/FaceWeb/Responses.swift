@@ -12,6 +12,12 @@ enum Responses {
                  body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// The stylesheet and the script: the content security policy allows no inline ones.
+    static func asset(_ text: String, contentType: String) -> Response {
+        Response(status: .ok, headers: [.contentType: contentType, .cacheControl: "public, max-age=3600"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -65,9 +71,9 @@ enum HTML {
 
     /// A POST form with its CSRF field, for one-button actions.
     static func button(_ label: String, action: String, csrf: String, danger: Bool = false, confirm: String? = nil) -> String {
-        let onSubmit = confirm.map { #" onsubmit="return confirm('\#(escape($0))')""# } ?? ""
+        let confirmation = confirm.map { #" data-confirm="\#(escape($0))""# } ?? ""
         return """
-            <form method="post" action="\(escape(action))" class="inline"\(onSubmit)>\(csrfField(csrf))\
+            <form method="post" action="\(escape(action))" class="inline"\(confirmation)>\(csrfField(csrf))\
             <button type="submit"\(danger ? #" class="danger""# : "")>\(escape(label))</button></form>
             """
     }
@@ -84,12 +90,21 @@ enum Layout {
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(title)) · frs</title><style>\(style)</style></head>
+            <title>\(HTML.escape(title)) · frs</title><link rel="stylesheet" href="/style.css">
+            <script src="/app.js" defer></script></head>
             <body><nav><strong>frs</strong> <a href="/">People</a> <a href="/faces/unassigned">Unassigned faces</a>
             <a href="/search">Who is this?</a> <a href="/status">Status</a></nav>
             <main>\(notice)\(content)</main></body></html>
             """
     }
+
+    /// Asks before the forms marked `data-confirm` (deleting a person) are sent.
+    static let script = """
+        document.addEventListener('submit', event => {
+          const question = event.target.dataset.confirm;
+          if (question && !confirm(question)) event.preventDefault();
+        });
+        """
 
     static let style = """
         body{font-family:system-ui,sans-serif;margin:0;background:#f6f6f4;color:#222}

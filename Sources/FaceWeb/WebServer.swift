@@ -5,38 +5,59 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// `frs serve`: the people pages, their JSON API, thumbnails and photos, behind `SecurityMiddleware`.
+/// `frs serve`: the people pages, their JSON API, thumbnails and photos, behind `ErrorMiddleware` and
+/// `SecurityMiddleware`.
 public struct WebServer: Sendable {
     let configuration: WebConfiguration
     let people: PeopleService
     let searcher: Searcher
+    let work: ImageWorkQueue
+    let sessions = SessionStore()
+    let throttle = LoginThrottle()
+    let bodies: BodyBudget
 
     public init(configuration: WebConfiguration, store: any FaceStore) throws {
         try configuration.validate()
         self.configuration = configuration
         self.people = try PeopleService(store: store, actor: "web")
-        self.searcher = Searcher(store: store)
+        self.work = ImageWorkQueue()
+        self.searcher = Searcher(store: store, models: configuration.models, work: work)
+        self.bodies = BodyBudget(capacity: configuration.concurrentUploads * configuration.uploadLimit)
     }
 
-    /// Serves until cancelled (or SIGINT/SIGTERM). `onListening` receives the bound address, port 0 included.
-    public func run(onListening: @escaping @Sendable (String, Int) -> Void) async throws {
-        let router = Router(context: WebContext.self)
-        let sessions = SessionStore()
-        router.add(middleware: SecurityMiddleware(configuration: configuration, sessions: sessions))
-        PageRoutes(people: people, searcher: searcher, sessions: sessions, configuration: configuration).add(to: router)
+    /// Every route behind the two middlewares; HEAD answers wherever GET does, without the body.
+    func router() -> Router<WebContext> {
+        let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: ErrorMiddleware(uploadLimit: configuration.uploadLimit))
+        router.add(middleware: SecurityMiddleware(configuration: configuration, sessions: sessions, throttle: throttle,
+                                                  bodies: bodies))
+        PageRoutes(people: people, searcher: searcher, sessions: sessions, throttle: throttle,
+                   configuration: configuration).add(to: router)
         APIRoutes(people: people, searcher: searcher).add(to: router)
-        MediaRoutes(people: people, dataDirectory: configuration.dataDirectory).add(to: router)
+        MediaRoutes(people: people, dataDirectory: configuration.dataDirectory, work: work).add(to: router)
+        return router
+    }
+
+    /// The server, not started. `onListening` receives the bound address, port 0 included.
+    func application(onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }) -> some ApplicationProtocol {
         var logger = Logger(label: "frs.web")
         logger.logLevel = .info
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "frs"),
+        return Application(
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+            // "[::1]" is how URLs write the address; the socket wants it bare.
+            configuration: .init(address: .hostname(configuration.host.trimmingCharacters(in: ["[", "]"]), port: configuration.port),
+                                 serverName: "frs"),
             onServerRunning: { channel in
                 let address = channel.localAddress
                 onListening(address?.ipAddress ?? configuration.host, address?.port ?? configuration.port)
             },
             logger: logger
         )
-        try await app.runService()
+    }
+
+    /// Serves until cancelled (or SIGINT/SIGTERM).
+    public func run(onListening: @escaping @Sendable (String, Int) -> Void) async throws {
+        try await application(onListening: onListening).runService()
     }
 }

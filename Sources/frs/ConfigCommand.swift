@@ -31,6 +31,7 @@ struct ConfigCommand: ParsableCommand {
             for row in rows {
                 print("  \(row.key.padding(toLength: width, withPad: " ", startingAt: 0))  \(row.value.isEmpty ? "-" : row.value)  [\(row.source)]")
             }
+            print("inference engine in use: \(try settings.inferenceEngine(notice: Console.status))")
         }
     }
 }

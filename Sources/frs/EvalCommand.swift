@@ -1,4 +1,5 @@
 import ArgumentParser
+import FaceEvaluation
 import FaceVision
 import Foundation
 

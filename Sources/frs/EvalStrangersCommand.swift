@@ -59,7 +59,11 @@ struct EvaluationLibrary {
     /// Without a `workDir`, the library is `defaultName` under the temporary directory.
     static func open(workDir: String?, defaultName: String, detection: PipelineDetectionOptions) async throws -> EvaluationLibrary {
         let work = URL(fileURLWithPath: workDir ?? FileManager.default.temporaryDirectory.appendingPathComponent(defaultName).path)
-        var settings = try Settings(configFile: work.appendingPathComponent("none.conf"), environment: [:])
+        // The evaluation's own library and default settings; only the models are the user's.
+        let modelsOnly = ProcessInfo.processInfo.environment.filter {
+            ["HOME", "XDG_CACHE_HOME", Settings.Key.modelsDirectory.environmentName].contains($0.key)
+        }
+        var settings = try Settings.load(configFile: work.appendingPathComponent("none.conf"), environment: modelsOnly)
         try settings.set(.dataDirectory, work.path, source: .flag)
         try detection.apply(to: &settings)
         LogOutput.bootstrap(level: .warning)

@@ -6,13 +6,13 @@ import Logging
 
 /// Options of every command that works on the library (database, data directory, logs).
 struct LibraryOptions: ParsableArguments {
-    @Option(name: .customLong("database"), help: ArgumentHelp("A postgres:// URL or a SQLite file (default: frs.sqlite in the data directory; env FRS_DATABASE_URL).", valueName: "url|path"))
+    @Option(name: .customLong("database"), help: ArgumentHelp("A postgres:// or mssql:// URL, a PostgreSQL keyword or ODBC connection string, or a SQLite file (default: frs.sqlite in the data directory; env FRS_DATABASE_URL).", valueName: "url|path"))
     var database: String?
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the SQLite database, thumbnails and logs live (env FRS_DATA).", valueName: "dir"))
     var dataDirectory: String?
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("Config file (env FRS_CONFIG; default ~/.config/frs/config).", valueName: "file"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("Config file (env FRS_CONFIG; default $XDG_CONFIG_HOME/frs/config or ~/.config/frs/config).", valueName: "file"))
     var configFile: String?
 
     @Option(name: .customLong("path-map"), help: ArgumentHelp("Rewrite stored path prefixes, e.g. 'C:/media/=/mnt/media/' (';' between pairs).", valueName: "from=to"))
@@ -22,7 +22,7 @@ struct LibraryOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log only warnings and errors.") var quiet = false
 
     func settings() throws -> Settings {
-        var settings = try Settings(configFile: configFile.map { URL(fileURLWithPath: $0) } ?? Settings.defaultConfigFile)
+        var settings = try Settings.load(configFile: configFile.map { URL(fileURLWithPath: $0) })
         if let database { try settings.set(.database, database, source: .flag) }
         if let dataDirectory { try settings.set(.dataDirectory, dataDirectory, source: .flag) }
         if let pathMap { try settings.set(.pathMap, pathMap, source: .flag) }
@@ -43,7 +43,7 @@ struct LibraryOptions: ParsableArguments {
 
     /// Sets up logging; `logFile` adds the rotating file in the data directory (watch, automate).
     func bootstrapLogging(_ settings: Settings, logFile: String? = nil) {
-        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        let level = Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info
         LogOutput.bootstrap(level: level, file: logFile.map { settings.dataDirectory.logs.appendingPathComponent($0) })
     }
 
@@ -51,10 +51,9 @@ struct LibraryOptions: ParsableArguments {
     /// exist yet (a missing SQLite file, an empty PostgreSQL schema) gives nil, and no migration runs.
     func openStore(_ settings: Settings, dryRun: Bool = false) async throws -> (any FaceStore)? {
         let location = settings.database
-        let isPostgres = location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
-        if !isPostgres {
-            if dryRun && !FileManager.default.fileExists(atPath: location) { return nil }
-            let folder = URL(fileURLWithPath: location).deletingLastPathComponent()
+        if let path = try DatabaseLocation(location).sqlitePath {
+            if dryRun && !FileManager.default.fileExists(atPath: path) { return nil }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
         let store = try await openFaceStore(location, migrate: !dryRun)

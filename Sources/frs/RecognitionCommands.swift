@@ -27,7 +27,7 @@ struct EmbedCommand: AsyncParsableCommand {
             }
             return print("dry run: \(count) face\(count == 1 ? "" : "s") would be embedded")
         }
-        let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet) { Console.status($0) })
+        let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet) { Console.status($0) }, engine: settings.inferenceEngine(notice: Console.status))
         let stop = StopSignal()
         stop.install()
         let summary = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping, stop: stop).run()
@@ -91,7 +91,7 @@ struct RecognizeCommand: AsyncParsableCommand {
         try await RecognitionReport.run(library: library, dryRun: dryRun.dryRun) { store in
             if !dryRun.dryRun {
                 let settings = try library.settings()
-                let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet) { Console.status($0) })
+                let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet) { Console.status($0) }, engine: settings.inferenceEngine(notice: Console.status))
                 _ = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping).run()
             }
             return try await Recognizer(store: store, options: recognition.options(dryRun: dryRun.dryRun)).run()

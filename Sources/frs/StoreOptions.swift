@@ -15,9 +15,7 @@ struct StoreOptions: ParsableArguments {
     /// A SQLite file must exist already: a typo should not quietly create an empty database.
     func withStore<T>(_ body: (any FaceStore) async throws -> T) async throws -> T {
         let location = try location
-        let isPostgres = location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
-        if !isPostgres {
-            let path = location.hasPrefix("sqlite://") ? String(location.dropFirst("sqlite://".count)) : location
+        if let path = try DatabaseLocation(location).sqlitePath {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError("no library at \(path): run `frs run PHOTOS` or `frs add` first, or give --database / --data-dir")
             }

@@ -78,6 +78,14 @@ public enum SharedData {
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data", isDirectory: true)
     }()
 
+    /// The model cache the tests use: `$FRS_MODELS` (CI and the helper scripts set it), else frs's default.
+    public static let models: URL = {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["FRS_MODELS"], !path.isEmpty { return URL(fileURLWithPath: path, isDirectory: true) }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache/frs/models", isDirectory: true)
+    }()
+
     public static var seed: URL { root.appendingPathComponent("seed", isDirectory: true) }
     public static var lfw: URL { root.appendingPathComponent("lfw", isDirectory: true) }
     public static var wider: URL { root.appendingPathComponent("wider", isDirectory: true) }

@@ -1,4 +1,5 @@
 import Foundation
+import StoreTestSupport
 import Testing
 @testable import FaceStore
 
@@ -52,11 +53,15 @@ struct ErrorTests {
         case .sqlite:
             store = try SQLiteStore(path: database.location)
         case .postgres:
-            var components = try #require(URLComponents(string: database.location))
+            let server = try #require(database.server)
+            var components = try #require(URLComponents(string: server))
             components.password = "hunter2" // the test server trusts local users, so any password works
             let url = try #require(components.string)
             store = try PostgresStore(url: url, schema: database.schema)
             #expect((store as? PostgresStore)?.displayURL.contains("hunter2") == false)
+        case .sqlServer:
+            // The test's database exists but is not migrated; its login's password is the real one.
+            store = try SQLServerStore(location: database.location)
         }
         do {
             _ = try await store.statusCounts()
@@ -64,6 +69,9 @@ struct ErrorTests {
         } catch let error as FaceStoreError {
             #expect(error.reason == .database && error.operation == "statusCounts" && error.backend == backend)
             #expect(!error.description.contains("hunter2"), "\(error)")
+            if backend == .sqlServer, let password = try? SQLServerTarget(database.location).password, !password.isEmpty {
+                #expect(!error.description.contains(password), "\(error)")
+            }
             #expect(error.description.contains("MediaItems"), "the server's message is kept: \(error)")
         }
         try await store.close()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FaceStore
+import StoreTestSupport
 
 @Suite("Media (frs add)")
 struct MediaTests {

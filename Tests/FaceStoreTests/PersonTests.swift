@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FaceStore
+import StoreTestSupport
 
 @Suite("Persons")
 struct PersonTests {
@@ -79,8 +80,6 @@ struct PersonTests {
 
             try await store.rename(person: b.id, to: "Bob")
             #expect(try await store.person(id: b.id)?.isUserNamed == true)
-            try await store.setDetails(person: b.id, rank: "Capt", appointment: "Pilot", type: "crew")
-            #expect(try await store.person(id: b.id)?.rank == "Capt")
 
             try await store.merge([b.id], into: a.id, actor: "alice")
             #expect(try await store.person(id: b.id) == nil)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FaceStore
+import StoreTestSupport
 
 @Suite("Rejections: not this person")
 struct RejectionTests {

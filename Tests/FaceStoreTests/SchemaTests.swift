@@ -1,4 +1,5 @@
 import Foundation
+import StoreTestSupport
 import Testing
 @testable import FaceStore
 
@@ -33,27 +34,21 @@ struct SchemaTests {
     @Test("openFaceStore picks the backend from the location and migrates", arguments: TestBackends.all)
     func openByLocation(_ backend: StoreBackend) async throws {
         let database = try await TestDatabase.make(backend)
-        var location = database.location
-        if backend == .postgres {
-            // Run-time parameters in the URL reach the server: here the test's schema.
-            var components = try #require(URLComponents(string: location))
-            components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "search_path", value: database.schema)]
-            location = try #require(components.string)
-        }
-        let store = try await openFaceStore(location)
+        // On PostgreSQL the location's run-time parameter `search_path` reaches the server: the test's schema.
+        let store = try await openFaceStore(database.location)
         #expect(store.backend == backend)
         #expect(try await store.schemaVersion() == Migrations.latestVersion)
         try await store.close()
         await database.destroy()
     }
 
-    @Test("migration versions strictly increase and both dialects have statements")
+    @Test("migration versions strictly increase and every dialect has statements")
     func migrationList() {
         let versions = Migrations.all.map(\.version)
         #expect(versions == versions.sorted() && Set(versions).count == versions.count)
         #expect(versions.first == 1)
         for migration in Migrations.all {
-            #expect(!migration.sqlite.isEmpty && !migration.postgres.isEmpty)
+            #expect(!migration.sqlite.isEmpty && !migration.postgres.isEmpty && !migration.sqlServer.isEmpty)
         }
     }
 }

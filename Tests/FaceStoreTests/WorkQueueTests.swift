@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FaceStore
+import StoreTestSupport
 
 @Suite("Work queue")
 struct WorkQueueTests {
@@ -149,6 +150,8 @@ struct WorkQueueTests {
 
     @Test("rows written by the original system with only its columns are processed", arguments: TestBackends.all)
     func legacyRows(_ backend: StoreBackend) async throws {
+        // T-SQL has no boolean literals; BIT takes 0 and 1.
+        let (no, yes) = backend == .sqlServer ? ("0", "1") : ("FALSE", "TRUE")
         try await withStore(backend) { store, database in
             try await database.executeRaw("""
                 INSERT INTO "MediaFile" ("FilePath", "FileName", "Extension")
@@ -156,11 +159,11 @@ struct WorkQueueTests {
                 """)
             try await database.executeRaw("""
                 INSERT INTO "MediaItems" ("MediaFileId", "Name", "FrameNumber", "IsFacesExtracted")
-                SELECT "Id", "FileName", NULL, FALSE FROM "MediaFile" WHERE "FilePath" = '/legacy/new.jpg'
+                SELECT "Id", "FileName", NULL, \(no) FROM "MediaFile" WHERE "FilePath" = '/legacy/new.jpg'
                 """)
             try await database.executeRaw("""
                 INSERT INTO "MediaItems" ("MediaFileId", "Name", "FrameNumber", "IsFacesExtracted")
-                SELECT "Id", "FileName", NULL, TRUE FROM "MediaFile" WHERE "FilePath" = '/legacy/old.jpg'
+                SELECT "Id", "FileName", NULL, \(yes) FROM "MediaFile" WHERE "FilePath" = '/legacy/old.jpg'
                 """)
             #expect(try await store.statusCounts() == StatusCounts(pending: 1, done: 1))
 

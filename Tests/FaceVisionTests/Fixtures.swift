@@ -17,17 +17,27 @@ enum Fixtures {
     }
 
     /// One analyzer for all tests; models are installed on first use.
-    private static let analyzerResult = Result { try FaceAnalyzer(progress: { print($0) }) }
+    /// The model cache the tests share (`$FRS_MODELS`, else frs's default).
+    static var models: ModelStore { ModelStore(directory: SharedData.models) }
+
+    private static let analyzerResult = Result { try FaceAnalyzer(models: models, progress: { print($0) }) }
     static func analyzer() throws -> FaceAnalyzer { try analyzerResult.get() }
 
-    /// A detector that works at longer side 640 and keeps scores >= 0.5, like the reference.
-    private static let referenceDetectorResult = Result {
-        var options = RetinaFace.Options()
-        options.longerSide = 640...640
-        options.scoreThreshold = 0.5
-        return try RetinaFace(modelURL: ModelStore().ensure(.retinaFace), options: options)
+    /// Detectors that work at longer side 640 and keep scores >= 0.5, like the reference: on OpenCV,
+    /// and on OpenVINO in f32 (the reference is TensorFlow's f32 output).
+    private static func makeReferenceDetector(_ engine: () throws -> InferenceEngine) -> Result<RetinaFace, Error> {
+        Result {
+            var options = RetinaFace.Options()
+            options.longerSide = 640...640
+            options.scoreThreshold = 0.5
+            return try RetinaFace(modelURL: models.ensure(.retinaFace), options: options, engine: engine())
+        }
     }
-    static func referenceDetector() throws -> RetinaFace { try referenceDetectorResult.get() }
+    private static let referenceDetectors: [InferenceEngine.Kind: Result<RetinaFace, Error>] = [
+        .openCV: makeReferenceDetector { .openCV },
+        .openVINO: makeReferenceDetector { try InferenceEngine.openVINO(models: models, precision: .f32) },
+    ]
+    static func referenceDetector(_ engine: InferenceEngine.Kind) throws -> RetinaFace { try referenceDetectors[engine]!.get() }
 
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("frs-tests-\(UUID().uuidString)", isDirectory: true)

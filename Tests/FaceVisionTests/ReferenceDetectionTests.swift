@@ -25,11 +25,11 @@ struct ReferenceDetectionTests {
         #expect(Self.references.count == 39, "retinaface-reference.json should describe the 39 sample photos")
     }
 
-    @Test("each sample photo", arguments: references.keys.sorted())
-    func samplePhoto(name: String) throws {
+    @Test("each sample photo, on each engine", arguments: references.keys.sorted(), [InferenceEngine.Kind.openCV, .openVINO])
+    func samplePhoto(name: String, engine: InferenceEngine.Kind) throws {
         let reference = try #require(Self.references[name])
         let image = try Image(contentsOf: Fixtures.seedPhoto(name))
-        let faces = try Fixtures.referenceDetector().detect(in: image)
+        let faces = try Fixtures.referenceDetector(engine).detect(in: image)
 
         // Same faces at score >= 0.9, the default threshold.
         let expected = reference.faces.filter { $0.score >= 0.9 }

@@ -2,6 +2,7 @@ import FRSTestSupport
 import FacePipeline
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// Every `frs people` / `frs faces` / `frs search` action through the real binary, on both databases.

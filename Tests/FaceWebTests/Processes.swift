@@ -1,5 +1,6 @@
 import FRSTestSupport
 import Foundation
+import StoreTestSupport
 
 /// A long-running child process (frs serve, chromedriver) whose output is watched for a line.
 final class ChildProcess: @unchecked Sendable {

@@ -1,7 +1,9 @@
+import FRSTestSupport
 import FacePipeline
 import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import Testing
 
 @Suite("Search corpus kept by the server")
@@ -10,7 +12,7 @@ struct SearchCorpusTests {
     func reloadsOnlyWhenAssignmentsChange(_ backend: StoreBackend) async throws {
         try await withSeededLibrary(backend) { database, library in
             try await withFaceStore(database.location) { store in
-                let analyzer = try FaceAnalyzer()
+                let analyzer = try FaceAnalyzer(models: ModelStore(directory: SharedData.models))
                 let image = try Image(contentsOf: Paths.seed.appendingPathComponent("Imran-Khan.jpg"))
                 let corpus = SearchCorpus()
                 let search = PersonSearch(store: store, corpus: corpus)

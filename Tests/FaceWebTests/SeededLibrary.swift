@@ -1,3 +1,4 @@
+import FRSTestSupport
 import FacePipeline
 import FaceStore
 import FaceVision
@@ -38,7 +39,7 @@ struct SeededLibrary: Sendable {
 
     /// Detection and embedding are the slow part (seconds per photo on two cores): done once per process.
     static let analyzed: Result<[Analyzed], any Error> = Result {
-        let analyzer = try FaceAnalyzer()
+        let analyzer = try FaceAnalyzer(models: ModelStore(directory: SharedData.models))
         return try photos.map { photo in
             let url = Paths.seed.appendingPathComponent(photo.file)
             guard FileManager.default.fileExists(atPath: url.path) else {

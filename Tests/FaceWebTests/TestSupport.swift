@@ -1,17 +1,10 @@
 import FRSTestSupport
 import FacePipeline
+import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import Testing
-@testable import FaceStore
-
-/// Which backends the parameterised tests run on; PostgreSQL is required unless FRS_SKIP_POSTGRES=1,
-/// like the store tests, so a CI without a server fails loudly.
-enum TestBackends {
-    static let environment = ProcessInfo.processInfo.environment
-    static let postgresURL = environment["FRS_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let all: [StoreBackend] = environment["FRS_SKIP_POSTGRES"] == "1" ? [.sqlite] : [.sqlite, .postgres]
-}
 
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
@@ -28,57 +21,9 @@ enum Paths {
     }
 }
 
-/// A fresh database per test, as in Tests/FaceStoreTests/TestDatabase.swift: a SQLite file in a new temp
-/// folder, or a new PostgreSQL schema that the `search_path` URL parameter selects for every connection
-/// (so the frs binary, given `location`, sees the same schema).
-struct TestDatabase: Sendable {
-    let backend: StoreBackend
-    /// What `--database` takes.
-    let location: String
-    let schema: String?
-    /// Holds the SQLite file, the data directory (thumbnails) and other test files.
-    let directory: URL
-
+extension TestDatabase {
+    /// The library's data directory (thumbnails and, on SQLite, the database file).
     var dataDirectory: DataDirectory { DataDirectory(root: directory.appendingPathComponent("data")) }
-
-    static func make(_ backend: StoreBackend) async throws -> TestDatabase {
-        let directory = try Paths.temporaryDirectory("frs-web-test")
-        switch backend {
-        case .sqlite:
-            return TestDatabase(backend: .sqlite, location: directory.appendingPathComponent("frs.sqlite").path,
-                                schema: nil, directory: directory)
-        case .postgres:
-            guard let url = TestBackends.postgresURL else {
-                throw TestFailure("""
-                    FRS_TEST_DATABASE_URL is not set, so the PostgreSQL tests cannot run: \
-                    export FRS_TEST_DATABASE_URL="$(scripts/pg-test-server start)", or FRS_SKIP_POSTGRES=1 for SQLite only
-                    """)
-            }
-            let schema = "frs_web_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            // The schema name is hex digits generated here, so quoting it as an identifier is safe.
-            try await raw(url, #"CREATE SCHEMA "\#(schema)""#)
-            let location = url + (url.contains("?") ? "&" : "?") + "search_path=\(schema)"
-            return TestDatabase(backend: .postgres, location: location, schema: schema, directory: directory)
-        }
-    }
-
-    static func raw(_ url: String, _ sql: String) async throws {
-        let store = try PostgresStore(url: url, maximumConnections: 1)
-        do {
-            try await store.client.query(.init(unsafeSQL: sql))
-        } catch {
-            try? await store.close()
-            throw TestFailure("raw SQL failed: \(String(reflecting: error))")
-        }
-        try await store.close()
-    }
-
-    func openStore() async throws -> any FaceStore { try await openFaceStore(location) }
-
-    func destroy() async {
-        try? FileManager.default.removeItem(at: directory)
-        if let schema, let url = TestBackends.postgresURL { try? await Self.raw(url, #"DROP SCHEMA "\#(schema)" CASCADE"#) }
-    }
 }
 
 /// Runs `body` with a seeded library on a fresh database, then drops it.

@@ -3,6 +3,7 @@ import FacePipeline
 import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// The server's safety rules and its JSON API, over real HTTP against `frs serve`.
@@ -38,7 +39,8 @@ struct WebAPITests {
             #expect(try Curl.request("GET", server.baseURL + "/", headers: ["Cookie": cookie]).status == 303)
             let goodLogin = try Curl.request("POST", server.baseURL + "/login", headers: form, body: Data("csrf=\(csrf)&token=\(Self.token)".utf8))
             #expect(goodLogin.status == 303)
-            let grid = try Curl.request("GET", server.baseURL + "/", headers: ["Cookie": cookie])
+            let loggedIn = try #require(goodLogin.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+            let grid = try Curl.request("GET", server.baseURL + "/", headers: ["Cookie": loggedIn])
             #expect(grid.status == 200 && grid.text.contains("Hamid Mir"))
 
             // An oversized upload is refused with a clear message, before any decoding.
@@ -57,10 +59,90 @@ struct WebAPITests {
     }
 
     @Test func nonLoopbackAddressNeedsAToken() throws {
-        let result = try FRSBinary.run(["serve", "--host", "0.0.0.0", "--port", "0", "--database", "/nonexistent/x.sqlite"],
-                                       environment: ["FRS_WEB_TOKEN": ""])
-        #expect(result.status != 0)
-        #expect(result.stderr.contains("without a token"), "\(result.stderr)")
+        // Names that only start like a loopback address are DNS names like any other.
+        for host in ["0.0.0.0", "127.x.example", "127.0.0.1.nip.io", "127.0.0.1.rebind.attacker.example", "localhost.example"] {
+            let result = try FRSBinary.run(["serve", "--host", host, "--port", "0", "--database", "/nonexistent/x.sqlite"],
+                                           environment: ["FRS_WEB_TOKEN": ""])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("without a token"), "--host \(host): \(result.stderr)")
+        }
+    }
+
+    @Test("weak tokens are refused; the token comes from the environment or a file, and --token warns")
+    func tokensMustBeStrongAndStayOutOfPs() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        defer { Task { await database.destroy() } }
+        let serve = ["serve", "--port", "0", "--database", database.location]
+        for weak in [String(repeating: " ", count: 16), " \(Self.token) ", "short-token", String(repeating: "ab", count: 10),
+                     "token with spaces 0123456789"] {
+            let result = try FRSBinary.run(serve + ["--token", weak], environment: ["FRS_WEB_TOKEN": ""])
+            #expect(result.status != 0, "token '\(weak)' was accepted")
+            #expect(result.stderr.contains("token"), "\(result.stderr)")
+            let fromEnvironment = try FRSBinary.run(serve, environment: ["FRS_WEB_TOKEN": weak])
+            #expect(fromEnvironment.status != 0, "FRS_WEB_TOKEN '\(weak)' was accepted")
+        }
+
+        try await withFaceStore(database.location) { _ in }
+        let file = database.directory.appendingPathComponent("token")
+        try Data("\(Self.token)\n".utf8).write(to: file)
+        let fromFile = try TestServer(database: database, arguments: ["--token-file", file.path], environment: ["FRS_WEB_TOKEN": ""])
+        defer { fromFile.stop() }
+        #expect(try Curl.request("GET", fromFile.baseURL + "/api/status").status == 401)
+        #expect(try Curl.request("GET", fromFile.baseURL + "/api/status", headers: ["Authorization": "Bearer \(Self.token)"]).status == 200)
+        #expect(!fromFile.child.text.contains("warning"), "\(fromFile.child.text)")
+
+        let fromFlag = try TestServer(database: database, arguments: ["--token", Self.token], environment: ["FRS_WEB_TOKEN": ""])
+        defer { fromFlag.stop() }
+        #expect(fromFlag.child.text.contains("--token is visible"), "\(fromFlag.child.text)")
+        #expect(!fromFlag.child.text.contains(Self.token))
+    }
+
+    @Test("a connection that trickles its headers is closed after the idle timeout (slowloris)")
+    func slowHeadersAreCutOff() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        defer { Task { await database.destroy() } }
+        try await withFaceStore(database.location) { _ in }
+        let server = try TestServer(database: database, arguments: ["--idle-timeout", "2"])
+        defer { server.stop() }
+        let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))
+        let slow = try RawConnection(host: "127.0.0.1", port: port)
+        try slow.send("GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        for _ in 0..<3 {
+            try await Task.sleep(for: .milliseconds(500))
+            try slow.send("X-Slow: 1\r\n")
+        }
+        let (text, closed) = slow.read(timeout: 20)
+        #expect(closed, "the connection is still open after 20 s")
+        #expect(!text.contains("200 OK"), "\(text)")
+        // A client that sends its request in time is answered as before.
+        #expect(try Curl.request("GET", server.baseURL + "/api/status").status == 200)
+    }
+
+    @Test("without the face models, a search is 503 (the server's problem), not 400")
+    func missingModelsAreTheServersProblem() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        defer { Task { await database.destroy() } }
+        try await withFaceStore(database.location) { _ in }
+        // A file where the models folder should be: nothing to load, and no download can start.
+        let models = database.directory.appendingPathComponent("no-models")
+        try Data().write(to: models)
+        let server = try TestServer(database: database, environment: ["FRS_MODELS": models.path])
+        defer { server.stop() }
+        let photo = try Data(contentsOf: Paths.seed.appendingPathComponent("Jenny.jpg"))
+        let search = try Curl.request("POST", server.baseURL + "/api/search", headers: ["Content-Type": "image/jpeg"], body: photo)
+        #expect(search.status == 503, "\(search.status) \(search.text)")
+        #expect(search.text.contains("frs models install") && !search.text.contains(models.path), "\(search.text)")
+    }
+
+    @Test("--secure-cookies marks the session cookie Secure")
+    func secureCookiesFlag() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        defer { Task { await database.destroy() } }
+        try await withFaceStore(database.location) { _ in }
+        let server = try TestServer(database: database, arguments: ["--secure-cookies"])
+        defer { server.stop() }
+        let cookie = try #require(try Curl.request("GET", server.baseURL + "/").headers["set-cookie"])
+        #expect(cookie.contains("Secure") && cookie.contains("HttpOnly"), "\(cookie)")
     }
 
     @Test func mediaURLsRejectPathTraversal() async throws {

@@ -1,10 +1,11 @@
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 @Suite("A folder of bad files")
 struct BadInputPipelineTests {
-    @Test("every bad file is marked failed with a clear reason; good ones are processed", arguments: Backends.all)
+    @Test("every bad file is marked failed with a clear reason; good ones are processed", arguments: TestBackends.all)
     func badFolder(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: ["Jenny.jpg"])
         defer { Task { await library.destroy() } }

@@ -3,6 +3,7 @@ import FacePipeline
 import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// Recognition on stored faces with made-up embeddings (each identity a random direction, its
@@ -43,7 +44,7 @@ struct ConstraintRecognitionTests {
             let info = MediaFileInfo(path: "/photos/\(tag)-\(n).jpg", size: 1000, mtime: Date(timeIntervalSince1970: 1_700_000_000),
                                      contentHash: String(repeating: "0", count: 60) + String(format: "%04d", ids.count + n + tag.count * 100),
                                      kind: .image, width: 640, height: 480)
-            guard case .added(_, let item) = try await store.addMedia(info) else { throw SetupError(description: "\(info.path) not new") }
+            guard case .added(_, let item) = try await store.addMedia(info) else { throw TestSetupError(description: "\(info.path) not new") }
             let claimed = try await store.claim(owner: "setup", limit: 10, leaseSeconds: 60)
             #expect(claimed.map(\.id) == [item])
             ids += try await store.complete(item: item, owner: "setup", faces: [face])
@@ -64,7 +65,7 @@ struct ConstraintRecognitionTests {
         await library.destroy()
     }
 
-    @Test("faces below the gate are never clustered or matched; portraits come from above it", arguments: Backends.all)
+    @Test("faces below the gate are never clustered or matched; portraits come from above it", arguments: TestBackends.all)
     func gate(backend: StoreBackend) async throws {
         try await Self.withLibrary(backend) { store in
             let ada = Identity(1), crowd = Identity(2)
@@ -96,7 +97,7 @@ struct ConstraintRecognitionTests {
         }
     }
 
-    @Test("a rejected face never goes back to that person, through run and recluster --full", arguments: Backends.all)
+    @Test("a rejected face never goes back to that person, through run and recluster --full", arguments: TestBackends.all)
     func rejectionsHold(backend: StoreBackend) async throws {
         try await Self.withLibrary(backend) { store in
             let ada = Identity(3), bob = Identity(4)
@@ -134,7 +135,7 @@ struct ConstraintRecognitionTests {
         }
     }
 
-    @Test("recluster dissolves incoherent machine persons, never named or confirmed ones", arguments: Backends.all)
+    @Test("recluster dissolves incoherent machine persons, never named or confirmed ones", arguments: TestBackends.all)
     func coherence(backend: StoreBackend) async throws {
         try await Self.withLibrary(backend) { store in
             // Four strangers each, as an older frs (or the original system) might have grouped them.

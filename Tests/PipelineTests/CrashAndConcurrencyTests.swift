@@ -1,11 +1,12 @@
 import FRSTestSupport
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 @Suite("Crashes and concurrent workers", .serialized)
 struct CrashAndConcurrencyTests {
-    @Test("a detect killed with SIGKILL at random points and re-run ends with exactly one set of faces", arguments: Backends.all)
+    @Test("a detect killed with SIGKILL at random points and re-run ends with exactly one set of faces", arguments: TestBackends.all)
     func killedAndRestarted(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: allSeedPhotos)
         defer { Task { await library.destroy() } }
@@ -53,11 +54,10 @@ struct CrashAndConcurrencyTests {
         #expect(library.thumbnailFiles() == names.sorted(), "no missing and no orphan thumbnails")
     }
 
-    @Test("four workers on PostgreSQL process each photo exactly once")
-    func fourWorkers() async throws {
-        guard Backends.all.contains(.postgres) else { return }
+    @Test("four workers on a server database process each photo exactly once", arguments: TestBackends.servers)
+    func fourWorkers(backend: StoreBackend) async throws {
         // All 39 photos: enough work that a worker which starts late still finds some left.
-        let library = try await Library.make(.postgres, photos: allSeedPhotos)
+        let library = try await Library.make(backend, photos: allSeedPhotos)
         defer { Task { await library.destroy() } }
         #expect(try library.frs(["add", library.photos.path]).status == 0)
 

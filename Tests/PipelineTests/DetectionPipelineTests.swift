@@ -1,5 +1,6 @@
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// Twelve sample photos: singles, groups and one without a clear face.
@@ -12,7 +13,7 @@ let allSeedPhotos: [String] = ((try? FileManager.default.contentsOfDirectory(atP
 
 @Suite("frs add + detect over a library", .serialized)
 struct DetectionPipelineTests {
-    @Test("stores exactly what frs test finds; a second run and dry runs change nothing", arguments: Backends.all)
+    @Test("stores exactly what frs test finds; a second run and dry runs change nothing", arguments: TestBackends.all)
     func storesWhatTestFinds(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: samplePhotos)
         defer { Task { await library.destroy() } }

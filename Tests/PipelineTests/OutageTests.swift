@@ -1,6 +1,7 @@
 import FRSTestSupport
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// A PostgreSQL server of this test's own (`scripts/pg-test-server` with its own state folder), so
@@ -23,7 +24,7 @@ struct DedicatedPostgres {
 
     private static func run(_ verb: String, _ state: URL) throws -> String {
         let result = try ProcessResult.run(script, [verb], environment: ["FRS_PG_DIR": state.path])
-        guard result.status == 0 else { throw SetupError(description: "pg-test-server \(verb) failed: \(result.stderr)") }
+        guard result.status == 0 else { throw TestSetupError(description: "pg-test-server \(verb) failed: \(result.stderr)") }
         return result.stdout
     }
 }
@@ -32,7 +33,7 @@ struct DedicatedPostgres {
 struct OutageTests {
     @Test("frs watch waits out a PostgreSQL outage in the middle of a run, says so, and finishes every photo exactly once")
     func postgresGoesAwayAndComesBack() async throws {
-        guard Backends.all.contains(.postgres) else { return }
+        guard TestBackends.all.contains(.postgres) else { return }
         let server = try DedicatedPostgres()
         defer { server.destroy() }
         let library = try await Library.make(.postgres, photos: allSeedPhotos, server: server.url)

@@ -2,6 +2,7 @@ import FRSTestSupport
 import FaceClustering
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// LFW photos of a few people, for recognition tests: `people` identities with `photos` photos each.
@@ -66,7 +67,7 @@ extension Library {
 
 @Suite("Recognition: persons from faces", .serialized)
 struct RecognitionTests {
-    @Test("incremental runs group as well as one run; a second run changes nothing", arguments: Backends.all)
+    @Test("incremental runs group as well as one run; a second run changes nothing", arguments: TestBackends.all)
     func incrementalEqualsOneShot(backend: StoreBackend) async throws {
         let photos = try LFWSample.photos(people: 10, photos: 6)
         try #require(photos.count == 60, "LFW sample: \(photos.count) photos")
@@ -99,7 +100,7 @@ struct RecognitionTests {
         #expect(abs(incremental.bcubedF - oneShot.bcubedF) <= 0.01, "incremental \(incremental) vs one run \(oneShot)")
     }
 
-    @Test("a user-named person and a confirmed face survive recluster --full", arguments: Backends.all)
+    @Test("a user-named person and a confirmed face survive recluster --full", arguments: TestBackends.all)
     func userChoicesSurviveFullRecluster(backend: StoreBackend) async throws {
         let photos = try LFWSample.photos(people: 6, photos: 5)
         let library = try await Library.make(backend, photos: [])

@@ -2,26 +2,18 @@ import FRSTestSupport
 import FaceStore
 import FaceVision
 import Foundation
+import StoreTestSupport
 import Testing
 @testable import FaceStore
 
-/// Backends the pipeline tests run on; PostgreSQL is required unless FRS_SKIP_POSTGRES=1.
-enum Backends {
-    static let postgresURL = ProcessInfo.processInfo.environment["FRS_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let all: [StoreBackend] = ProcessInfo.processInfo.environment["FRS_SKIP_POSTGRES"] == "1" ? [.sqlite] : [.sqlite, .postgres]
-}
-
-struct SetupError: Error, CustomStringConvertible {
-    var description: String
-}
-
-/// A fresh library for one test: a data directory, a database (a SQLite file in it, or a new
-/// PostgreSQL schema addressed by `?search_path=`), and a folder of photos copied from the samples.
+/// A fresh library for one test: a data directory, a database (a SQLite file in it, a new
+/// PostgreSQL schema addressed by `?search_path=`, or a new SQL Server database), and a folder of
+/// photos copied from the samples.
 struct Library {
-    let backend: StoreBackend
-    let root: URL
-    let database: String
-    let schema: String?
+    let testDatabase: TestDatabase
+    var backend: StoreBackend { testDatabase.backend }
+    var root: URL { testDatabase.directory }
+    var database: String { testDatabase.location }
 
     var dataDirectory: URL { root.appendingPathComponent("data") }
     var photos: URL { root.appendingPathComponent("photos") }
@@ -31,23 +23,7 @@ struct Library {
 
     /// `server` is a PostgreSQL URL to use instead of `FRS_TEST_DATABASE_URL`.
     static func make(_ backend: StoreBackend, photos names: [String], server: String? = nil) async throws -> Library {
-        let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("frs-pipeline-\(tag)")
-        let library: Library
-        switch backend {
-        case .sqlite:
-            library = Library(backend: .sqlite, root: root, database: root.appendingPathComponent("data/frs.sqlite").path, schema: nil)
-        case .postgres:
-            guard let url = server ?? Backends.postgresURL else {
-                throw SetupError(description: "FRS_TEST_DATABASE_URL is not set: start a server with `export FRS_TEST_DATABASE_URL=\"$(scripts/pg-test-server start)\"` or set FRS_SKIP_POSTGRES=1")
-            }
-            let schema = "frs_pipe_\(tag)"
-            let admin = try PostgresStore(url: url, maximumConnections: 1)
-            // The schema name is made of hex digits above, so it is safe as an identifier.
-            try await admin.client.query(.init(unsafeSQL: #"CREATE SCHEMA "\#(schema)""#))
-            try await admin.close()
-            library = Library(backend: .postgres, root: root, database: url + (url.contains("?") ? "&" : "?") + "search_path=\(schema)", schema: schema)
-        }
+        let library = Library(testDatabase: try await TestDatabase.make(backend, server: server))
         try FileManager.default.createDirectory(at: library.photos, withIntermediateDirectories: true)
         for name in names {
             try FileManager.default.copyItem(at: seed.appendingPathComponent(name), to: library.photos.appendingPathComponent(name))
@@ -55,13 +31,7 @@ struct Library {
         return library
     }
 
-    func destroy() async {
-        try? FileManager.default.removeItem(at: root)
-        if let schema, let url = Backends.postgresURL, let admin = try? PostgresStore(url: url, maximumConnections: 1) {
-            _ = try? await admin.client.query(.init(unsafeSQL: #"DROP SCHEMA "\#(schema)" CASCADE"#))
-            try? await admin.close()
-        }
-    }
+    func destroy() async { await testDatabase.destroy() }
 
     /// Arguments that point a `frs` command at this library.
     var arguments: [String] { ["--database", database, "--data-dir", dataDirectory.path, "--config", root.appendingPathComponent("none.conf").path] }
@@ -83,8 +53,21 @@ struct Library {
         return result.mapValues { $0.sorted { ($0.x1, $0.y1) < ($1.x1, $1.y1) } }
     }
 
-    /// `MediaItems.Attempts` of every item (PostgreSQL libraries), read the way another program would.
+    /// `MediaItems.Attempts` of every item (server libraries), read the way another program would.
     func itemAttempts() async throws -> [Int] {
+        if backend == .sqlServer {
+            let store = try SQLServerStore(location: database, maximumConnections: 1)
+            do {
+                let attempts = try await store.transaction("attempts") { db in
+                    try db.rows(#"SELECT "Attempts" FROM "MediaItems" ORDER BY "Id""#).map { try $0.int("Attempts") }
+                }
+                try await store.close()
+                return attempts
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
         let store = try PostgresStore(url: database, maximumConnections: 1)
         defer { Task { try? await store.close() } }
         var attempts: [Int] = []
@@ -107,7 +90,10 @@ struct Library {
 
 /// What `frs test` finds in each photo (same detector, same default options), by file name.
 enum Expected {
-    private static let detector = Result { try RetinaFace(modelURL: ModelStore().ensure(.retinaFace)) }
+    private static let detector = Result {
+        let models = ModelStore(directory: SharedData.models)
+        return try RetinaFace(modelURL: models.ensure(.retinaFace), engine: InferenceEngine.select(.auto, precision: .auto, models: models))
+    }
 
     static func faces(in names: [String]) throws -> [String: [BoundingBox]] {
         var result: [String: [BoundingBox]] = [:]

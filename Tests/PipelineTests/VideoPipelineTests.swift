@@ -1,6 +1,7 @@
 import FRSTestSupport
 import FaceStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 @Suite("Videos in the library", .serialized)
@@ -23,7 +24,7 @@ struct VideoPipelineTests {
         try text.split(separator: "\n").map { try JSONDecoder().decode(T.self, from: Data($0.utf8)) }
     }
 
-    @Test("a video becomes one item per sampled frame; its faces are found, recognised and replaced when it changes", arguments: Backends.all)
+    @Test("a video becomes one item per sampled frame; its faces are found, recognised and replaced when it changes", arguments: TestBackends.all)
     func videoFrames(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: ["Jenny.jpg"])
         defer { Task { await library.destroy() } }

@@ -30,7 +30,8 @@ void cvb_set_max_image_pixels(uint64_t pixels);
 void cvb_set_num_threads(int threads);
 
 /// Decodes an encoded image (JPEG, PNG, BMP, TIFF, WebP, ...) from memory, applying its EXIF orientation.
-cvb_image *cvb_image_decode(const uint8_t *bytes, size_t length, char *err, size_t errlen);
+/// `reduction` 2, 4 or 8 decodes at that fraction of the size (fast for JPEG); anything else, full size.
+cvb_image *cvb_image_decode(const uint8_t *bytes, size_t length, int reduction, char *err, size_t errlen);
 /// Wraps a copy of packed BGR pixels (rows of width*3 bytes).
 cvb_image *cvb_image_from_bgr(const uint8_t *pixels, int width, int height, char *err, size_t errlen);
 void cvb_image_free(cvb_image *image);
@@ -51,11 +52,11 @@ cvb_image *cvb_image_clone(const cvb_image *image, char *err, size_t errlen);
 cvb_image *cvb_image_warp_affine(const cvb_image *image, const double *matrix, int out_w, int out_h,
                                  char *err, size_t errlen);
 
-/// Writes the image into `out` as NCHW float32 (one image, 3 planes of out_h x out_w), RGB when
-/// `rgb` is non-zero, value = (pixel - mean) * scale. The image is placed at the top-left; the rest
-/// of each plane is zero. The image must not be larger than out_w x out_h.
+/// Writes the image into `out` as float32, value = (pixel - mean) * scale, RGB when `rgb` is non-zero:
+/// NCHW (3 planes of out_h x out_w) or, with `nhwc`, rows of interleaved channels. The image is placed
+/// at the top-left; the rest is zero. The image must not be larger than out_w x out_h.
 int cvb_image_to_blob(const cvb_image *image, float *out, int out_w, int out_h, float mean, float scale,
-                      int rgb, char *err, size_t errlen);
+                      int rgb, int nhwc, char *err, size_t errlen);
 
 /// JPEG-encodes; *out is malloc'ed (free with cvb_buffer_free).
 int cvb_image_encode_jpeg(const cvb_image *image, int quality, uint8_t **out, size_t *out_len,
@@ -90,5 +91,7 @@ void cvb_tensor_free(cvb_tensor *tensor);
 #ifdef __cplusplus
 }
 #endif
+
+#include "CVBridgeOpenVINO.h"
 
 #endif

@@ -17,7 +17,7 @@ import Foundation
 /// face is not the person it left; matching, clustering and full reclusters respect that forever
 /// (until the user puts the face back there).
 public struct PeopleService: Sendable {
-    public let store: any FaceBrowsing
+    private let store: any FaceBrowsing
     /// Written to the history rows ("frs" is the pipeline's).
     public let actor: String
 
@@ -61,6 +61,11 @@ public struct PeopleService: Sendable {
         try await requireFaces([id])[0]
     }
 
+    /// The photo or video with this id, for serving its file; nil when there is none.
+    public func mediaFile(_ id: Int64) async throws -> MediaFile? {
+        try await store.mediaFile(id: id)
+    }
+
     public func status() async throws -> LibraryStatus {
         let counts = try await store.statusCounts()
         let persons = try await store.persons(includeHidden: true)
@@ -80,15 +85,15 @@ public struct PeopleService: Sendable {
         return report("rename", message, dryRun, person: id)
     }
 
-    /// Moves every face of `sources` to `target` and deletes the sources. The target keeps its name when
-    /// a user named it; otherwise it takes the first user-named source's name.
+    /// Moves every face of `sources` to `target` and deletes the sources; the name that remains follows
+    /// `Person.nameDonor(target:sources:)`.
     public func merge(_ sources: [Int64], into target: Int64, dryRun: Bool = false) async throws -> ChangeReport {
         let targetPerson = try await requirePerson(target)
         let sources = Self.unique(sources.filter { $0 != target })
         guard !sources.isEmpty else { throw PeopleError.nothingToDo("nothing to merge: name at least one person other than \(target)") }
         var sourcePersons: [Person] = []
         for source in sources { sourcePersons.append(try await requirePerson(source)) }
-        let adopted = targetPerson.isUserNamed ? nil : sourcePersons.first(where: \.isUserNamed)
+        let adopted = Person.nameDonor(target: targetPerson, sources: sourcePersons)
         let finalName = PersonRow.displayName(adopted ?? targetPerson)
         let message = "merge person \(sources.map(String.init).joined(separator: ", ")) into \(target) \"\(finalName)\""
         if !dryRun { try await store.merge(sources, into: target, actor: actor) }

@@ -110,16 +110,6 @@ extension PostgresStore {
         }
     }
 
-    public func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws {
-        try await transaction("setDetails", id: person) { db in
-            try await updatePerson(db, person, """
-                UPDATE "Persons" SET "Rank" = \(rank), "Appointment" = \(appointment), "Type" = \(type),
-                       "ModifiedAt" = now()
-                WHERE "Id" = \(person) RETURNING "Id"
-                """)
-        }
-    }
-
     public func setHidden(person: Int64, hidden: Bool) async throws {
         try await transaction("setHidden", id: person) { db in
             try await updatePerson(db, person, """
@@ -148,17 +138,14 @@ extension PostgresStore {
     public func merge(_ sources: [Int64], into target: Int64, actor: String) async throws {
         try await transaction("merge", id: target) { db in
             let targetPerson = try await lockPerson(db, target)
-            var adoptedName: String?
+            var sourcePersons: [Person] = []
             for source in sources where source != target {
-                let sourcePerson = try await lockPerson(db, source)
-                if !targetPerson.isUserNamed, adoptedName == nil, sourcePerson.isUserNamed {
-                    adoptedName = sourcePerson.name
-                }
+                sourcePersons.append(try await lockPerson(db, source))
                 try await moveFaces(db, fromPerson: source, to: target, reason: .merge, actor: actor)
                 try await moveRejections(db, from: source, to: target)
                 try await db.run(#"DELETE FROM "Persons" WHERE "Id" = \#(source)"#, logger)
             }
-            if let adoptedName {
+            if let adoptedName = Person.nameDonor(target: targetPerson, sources: sourcePersons)?.name {
                 try await db.run("""
                     UPDATE "Persons" SET "Name" = \(adoptedName), "IsUserNamed" = TRUE, "ModifiedAt" = now()
                     WHERE "Id" = \(target)

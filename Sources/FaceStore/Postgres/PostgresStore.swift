@@ -12,7 +12,8 @@ public final class PostgresStore: FaceStore {
     public var backend: StoreBackend { .postgres }
     /// The connection URL with its password masked, for logs.
     public let displayURL: String
-    let client: PostgresClient
+    /// `package`: the tests' fixture SQL (StoreTestSupport) runs on it; nothing else outside FaceStore may.
+    package let client: PostgresClient
     let runTask: Task<Void, Never>
     let logger: Logger
     let thumbnailNaming: ThumbnailNaming

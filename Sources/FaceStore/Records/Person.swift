@@ -17,6 +17,13 @@ public struct Person: Sendable, Equatable {
 
     /// The machine name for a stable number.
     public static func machineName(number: Int64) -> String { "Unknown-\(number)" }
+
+    /// Whose name a merge leaves on `target`: a target a user named keeps its own (nil); otherwise it
+    /// takes the name of the first source a user named. The one statement of the rule, for both stores
+    /// and for the preview that `PeopleService.merge` prints.
+    public static func nameDonor(target: Person, sources: [Person]) -> Person? {
+        target.isUserNamed ? nil : sources.first { $0.isUserNamed && $0.name != nil }
+    }
 }
 
 /// A person with how many faces and distinct media files show them.

@@ -4,6 +4,7 @@ import Foundation
 public enum StoreBackend: String, Sendable, CaseIterable, CustomStringConvertible {
     case sqlite
     case postgres
+    case sqlServer = "sqlserver"
 
     public var description: String { rawValue }
 }

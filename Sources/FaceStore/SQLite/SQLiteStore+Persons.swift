@@ -100,14 +100,6 @@ extension SQLiteStore {
         }
     }
 
-    public func setDetails(person: Int64, rank: String?, appointment: String?, type: String?) async throws {
-        try await write("setDetails", id: person) { db in
-            try Self.updatePerson(db, person, sql: """
-                UPDATE "Persons" SET "Rank" = ?, "Appointment" = ?, "Type" = ?, "ModifiedAt" = ? WHERE "Id" = ?
-                """, [rank, appointment, type, Date(), person])
-        }
-    }
-
     public func setHidden(person: Int64, hidden: Bool) async throws {
         try await write("setHidden", id: person) { db in
             try Self.updatePerson(db, person, sql: """
@@ -133,17 +125,14 @@ extension SQLiteStore {
     public func merge(_ sources: [Int64], into target: Int64, actor: String) async throws {
         try await write("merge", id: target) { db in
             let targetPerson = try Self.fetchPerson(db, target)
-            var adoptedName: String?
+            var sourcePersons: [Person] = []
             for source in sources where source != target {
-                let sourcePerson = try Self.fetchPerson(db, source)
-                if !targetPerson.isUserNamed, adoptedName == nil, sourcePerson.isUserNamed {
-                    adoptedName = sourcePerson.name
-                }
+                sourcePersons.append(try Self.fetchPerson(db, source))
                 try Self.moveFaces(db, where: #""PersonId" = ?"#, [source], to: target, reason: .merge, actor: actor)
                 try Self.moveRejections(db, from: source, to: target)
                 try db.execute(sql: #"DELETE FROM "Persons" WHERE "Id" = ?"#, arguments: [source])
             }
-            if let adoptedName {
+            if let adoptedName = Person.nameDonor(target: targetPerson, sources: sourcePersons)?.name {
                 try db.execute(sql: """
                     UPDATE "Persons" SET "Name" = ?, "IsUserNamed" = 1, "ModifiedAt" = ? WHERE "Id" = ?
                     """, arguments: [adoptedName, Date(), target])

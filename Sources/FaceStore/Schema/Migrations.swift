@@ -7,13 +7,8 @@ struct Migration: Sendable {
     /// One statement per element: PostgreSQL's extended protocol runs one statement per query.
     var sqlite: [String]
     var postgres: [String]
-
-    func statements(for backend: StoreBackend) -> [String] {
-        switch backend {
-        case .sqlite: sqlite
-        case .postgres: postgres
-        }
-    }
+    /// T-SQL, one batch per element (see `SQLServerSchema`).
+    var sqlServer: [String]
 }
 
 enum Migrations {
@@ -211,10 +206,11 @@ enum Migrations {
             )
             """,
             #"INSERT INTO "Counters" ("Name", "Value") VALUES ('PersonNumber', 0)"#,
-        ]
+        ],
+        sqlServer: SQLServerSchema.createTables
     )
 
-    /// Same statements on both backends: plain and partial indexes are portable.
+    /// Same statements on SQLite and PostgreSQL: plain and partial indexes are portable.
     static let createIndexes: Migration = {
         let statements = [
             // Claiming scans by status and lease expiry.
@@ -232,7 +228,8 @@ enum Migrations {
             #"CREATE INDEX "IX_Persons_PortraitFaceId" ON "Persons" ("PortraitFaceId")"#,
             #"CREATE INDEX "IX_FaceAssignments_FaceId" ON "FaceAssignments" ("FaceId")"#,
         ]
-        return Migration(version: 2, name: "create indexes", sqlite: statements, postgres: statements)
+        return Migration(version: 2, name: "create indexes", sqlite: statements, postgres: statements,
+                         sqlServer: SQLServerSchema.createIndexes)
     }()
 
     /// "Not this person": a face the user took away from a person never goes back to it by machine.
@@ -266,6 +263,7 @@ enum Migrations {
             """,
             #"CREATE UNIQUE INDEX "UX_FaceRejections_Face_Person" ON "FaceRejections" ("FaceId", "PersonId")"#,
             #"CREATE INDEX "IX_FaceRejections_PersonId" ON "FaceRejections" ("PersonId")"#,
-        ]
+        ],
+        sqlServer: SQLServerSchema.createRejections
     )
 }

@@ -1,3 +1,5 @@
+import FaceVision
+
 /// Face verification quality over all pairs of labelled embeddings: how well one similarity
 /// threshold separates "same person" from "different people".
 public struct VerificationEvaluation: Sendable {

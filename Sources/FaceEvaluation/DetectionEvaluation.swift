@@ -1,3 +1,5 @@
+import FaceVision
+
 /// Scores detections against ground-truth boxes the way WIDER FACE-style evaluations do:
 /// greedy matching by descending score at an IoU threshold; recall by face-size bucket.
 public struct DetectionEvaluation: Sendable {

@@ -1,0 +1,151 @@
+import Foundation
+
+/// Which engine runs the networks (the `engine` setting).
+public enum EngineChoice: String, CaseIterable, Sendable {
+    /// OpenVINO when it is installed and loads, else OpenCV.
+    case auto
+    case openvino
+    case opencv
+}
+
+/// The arithmetic the networks run in (the `precision` setting).
+public enum Precision: String, CaseIterable, Sendable {
+    /// The engine's own default where it is the faster: OpenVINO uses bf16 on CPUs with AMX and f32
+    /// elsewhere; OpenCV always f32.
+    case auto
+    case f32
+    case bf16
+}
+
+/// The order of an image tensor's dimensions.
+enum TensorLayout: Sendable {
+    /// OpenCV's: batch, channel, row, column.
+    case nchw
+    /// TensorFlow's, which OpenVINO keeps: batch, row, column, channel.
+    case nhwc
+}
+
+/// A graph ready to run at one input shape (or at any, for engines with dynamic shapes). Runs one
+/// forward pass at a time; callers serialise.
+protocol CompiledGraph: AnyObject, Sendable {
+    /// Runs `input` (float32, `shape` in the engine's layout) and returns the outputs named at load time, in order.
+    func forward(input: UnsafePointer<Float>, shape: [Int]) throws -> [Tensor]
+}
+
+/// A graph handed to an engine, compiled on demand for the input shapes it is run at.
+protocol LoadedGraph: AnyObject, Sendable {
+    func compiled(forInput shape: [Int]) throws -> any CompiledGraph
+}
+
+/// What RetinaFace and FaceNet need from an inference engine.
+protocol InferenceBackend: Sendable {
+    var layout: TensorLayout { get }
+    /// True when one compiled graph takes any input shape; otherwise each shape is compiled (and
+    /// callers keep the number of distinct shapes small).
+    var dynamicShapes: Bool { get }
+    /// Prepares `graph`, whose results are the nodes `outputs`. `name` appears in errors and file names.
+    func load(_ graph: GraphDef, name: String, outputs: [String]) throws -> any LoadedGraph
+}
+
+/// The engine the networks run on, with its version and precision.
+///
+/// ```swift
+/// let engine = try InferenceEngine.select(.auto, precision: .auto, models: settings.models) { print($0) }
+/// print(engine)                                   // "openvino 2026.4.1 (bf16)"
+/// let detector = try RetinaFace(modelURL: url, engine: engine)
+/// ```
+public final class InferenceEngine: Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case openVINO = "openvino"
+        case openCV = "opencv"
+    }
+
+    public let kind: Kind
+    /// The engine library's version, e.g. "2026.4.1" or "4.6.0".
+    public let version: String
+    /// What the networks run in: "f32" or "bf16".
+    public let precision: String
+    let backend: any InferenceBackend
+
+    init(kind: Kind, version: String, precision: String, backend: any InferenceBackend) {
+        self.kind = kind
+        self.version = version
+        self.precision = precision
+        self.backend = backend
+    }
+
+    public var description: String { "\(kind.rawValue) \(version) (\(precision))" }
+
+    /// OpenCV's dnn module: always there, f32, the reference the other engine is tested against.
+    public static let openCV = InferenceEngine(kind: .openCV, version: OpenCVBackend.version, precision: "f32", backend: OpenCVBackend())
+
+    /// OpenVINO from the models cache; throws when it is not installed, fails verification or does not load.
+    public static func openVINO(models: ModelStore, precision: Precision = .auto) throws -> InferenceEngine {
+        let runtime = try OpenVINORuntime.load(from: models)
+        let effective = runtime.effectivePrecision(precision)
+        return InferenceEngine(kind: .openVINO, version: runtime.version, precision: effective,
+                               backend: OpenVINOBackend(runtime: runtime, models: models, precision: effective))
+    }
+
+    /// The engine a choice means. `auto` takes OpenVINO when it is installed and loads, and otherwise
+    /// OpenCV after a one-line notice; an explicit `openvino` that cannot load is an error.
+    public static func select(_ choice: EngineChoice, precision: Precision, models: ModelStore,
+                              notice: (String) -> Void = { _ in }) throws -> InferenceEngine {
+        switch choice {
+        case .opencv:
+            if precision == .bf16 { notice("OpenCV dnn runs in f32 only; precision = bf16 needs engine = openvino") }
+            return .openCV
+        case .openvino:
+            return try openVINO(models: models, precision: precision)
+        case .auto:
+            do {
+                return try openVINO(models: models, precision: precision)
+            } catch OpenVINORuntime.Unavailable.notInstalled {
+                notice("OpenVINO is not installed (`frs models install` fetches it); using OpenCV dnn, which is slower")
+            } catch {
+                notice("OpenVINO cannot be used (\(error)); using OpenCV dnn")
+            }
+            if precision == .bf16 { notice("OpenCV dnn runs in f32 only; precision = bf16 is not applied") }
+            return .openCV
+        }
+    }
+
+}
+
+/// OpenCV's dnn module: loads graphs from memory and takes any input shape.
+struct OpenCVBackend: InferenceBackend {
+    static let version = "4.6.0"
+    var layout: TensorLayout { .nchw }
+    var dynamicShapes: Bool { true }
+
+    func load(_ graph: GraphDef, name: String, outputs: [String]) throws -> any LoadedGraph {
+        // OpenCV fuses a BiasAdd into the convolution before it; the fused layer keeps the Conv2D's name.
+        let layers = outputs.map { output -> String in
+            guard let node = graph.node(named: output), node.op == "BiasAdd", let source = node.sourceNodes.first,
+                  graph.node(named: source)?.op == "Conv2D"
+            else { return output }
+            return source
+        }
+        return OpenCVGraph(network: try Network(graph: graph.serialized(), name: name), outputs: layers)
+    }
+
+    final class OpenCVGraph: LoadedGraph, CompiledGraph {
+        let network: Network
+        let outputs: [String]
+
+        init(network: Network, outputs: [String]) {
+            self.network = network
+            self.outputs = outputs
+        }
+
+        func compiled(forInput shape: [Int]) throws -> any CompiledGraph { self }
+
+        func forward(input: UnsafePointer<Float>, shape: [Int]) throws -> [Tensor] {
+            try network.forward(input: input, shape: shape, outputs: outputs).map { tensor in
+                var tensor = tensor
+                tensor.layout = .nchw
+                return tensor
+            }
+        }
+    }
+}

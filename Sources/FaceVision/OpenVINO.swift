@@ -1,0 +1,212 @@
+import CVBridge
+import Crypto
+import Foundation
+import Synchronization
+
+/// OpenVINO's libraries from the models cache, loaded once per process (see `ModelStore.installEngine`).
+final class OpenVINORuntime: @unchecked Sendable {
+    // Sendable: the handle is only read after loading; OpenVINO's core is thread-safe.
+    let handle: OpaquePointer
+    let version: String
+    private let bf16Capable: Bool
+    private let defaultPrecision: String
+
+    enum Unavailable: Error, CustomStringConvertible {
+        case notInstalled(String)
+        case refused(String)
+        case failed(String)
+
+        var description: String {
+            switch self {
+            case .notInstalled(let path): "OpenVINO is not installed in \(path); run `frs models install`"
+            case .refused(let reason): reason
+            case .failed(let reason): "OpenVINO does not load on this machine: \(reason)"
+            }
+        }
+    }
+
+    private init(handle: OpaquePointer) {
+        self.handle = handle
+        var buffer = [CChar](repeating: 0, count: 256)
+        cvb_ov_version(handle, &buffer, buffer.count)
+        // "2026.4.1-22982-e213a147257-releases/2026/4": the release is the part before the build number.
+        let build = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        version = build.split(separator: "-").first.map(String.init) ?? build
+        func property(_ key: String) -> String {
+            var error = BridgeError()
+            var out = [CChar](repeating: 0, count: 1024)
+            guard cvb_ov_cpu_property(handle, key, &out, out.count, &error.buffer, BridgeError.capacity) == 0 else { return "" }
+            return out.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        }
+        bf16Capable = property("OPTIMIZATION_CAPABILITIES").split(separator: " ").contains("BF16")
+        // OpenVINO picks bf16 on any CPU with AVX512-BF16, but only AMX makes it faster: measured on a
+        // Sapphire Rapids VM without AMX, bf16 took 1.7x as long as f32 (FaceNet batch 8 and RetinaFace).
+        let engineDefault = Self.precisionName(property("INFERENCE_PRECISION_HINT")) ?? "f32"
+        defaultPrecision = engineDefault == "bf16" && !Self.cpuHasAMX ? "f32" : engineDefault
+    }
+
+    /// Whether the CPU (as the kernel reports it) has AMX tiles for bf16.
+    static let cpuHasAMX: Bool = {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+        else { return false }
+        return flags.split(separator: " ").contains("amx_bf16")
+    }()
+
+    /// "bf16" or "f32", from OpenVINO's element type names ("bf16", "f32", "BF16").
+    static func precisionName(_ text: String) -> String? {
+        switch text.lowercased() {
+        case "bf16": "bf16"
+        case "f32": "f32"
+        case "f16": "f16"
+        default: nil
+        }
+    }
+
+    /// What a precision setting turns into on this CPU.
+    func effectivePrecision(_ precision: Precision) -> String {
+        switch precision {
+        case .auto: defaultPrecision
+        case .f32: "f32"
+        case .bf16: bf16Capable ? "bf16" : "f32"
+        }
+    }
+
+    private static let loaded = Mutex<[String: OpenVINORuntime]>([:])
+
+    /// Verifies every file of the installed runtime (a file that fails is never loaded), then loads it.
+    static func load(from models: ModelStore) throws -> OpenVINORuntime {
+        let library = models.engineDirectory.appendingPathComponent(OpenVINOPackage.entryLibrary).path
+        return try loaded.withLock { loaded in
+            if let runtime = loaded[library] { return runtime }
+            switch models.engineState() {
+            case .missing: throw Unavailable.notInstalled(models.engineDirectory.path)
+            case .corrupt(let reason):
+                throw Unavailable.refused("the OpenVINO files in \(models.engineDirectory.path) fail verification (\(reason)) and are not used; run `frs models install` to replace them")
+            case .installed: break
+            }
+            var error = BridgeError()
+            guard let handle = cvb_ov_load(library, &error.buffer, BridgeError.capacity) else {
+                throw Unavailable.failed(error.message)
+            }
+            let runtime = OpenVINORuntime(handle: handle)
+            loaded[library] = runtime
+            return runtime
+        }
+    }
+}
+
+/// OpenVINO's CPU plugin: reads TensorFlow graphs by path (patched graphs are written to the cache
+/// first) and compiles one model per input shape; `CACHE_DIR` makes compiling a seen shape fast.
+struct OpenVINOBackend: InferenceBackend {
+    let runtime: OpenVINORuntime
+    let models: ModelStore
+    /// "f32" or "bf16", as `OpenVINORuntime.effectivePrecision` resolved it.
+    let precision: String
+
+    var layout: TensorLayout { .nhwc }
+    var dynamicShapes: Bool { false }
+
+    func load(_ graph: GraphDef, name: String, outputs: [String]) throws -> any LoadedGraph {
+        let bytes = graph.serialized()
+        let digest = SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let safeName = name.map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        let url = models.graphDirectory.appendingPathComponent("\(String(safeName))-\(digest).pb")
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: url.path) {
+            do {
+                try fm.createDirectory(at: models.graphDirectory, withIntermediateDirectories: true)
+                try Data(bytes).write(to: url, options: .atomic)
+            } catch {
+                throw VisionError.model("cannot write the patched \(name) graph to \(url.path): \(error.localizedDescription). Set FRS_MODELS to a writable folder.")
+            }
+        }
+        let properties = ["PERFORMANCE_HINT": "LATENCY", "CACHE_DIR": models.compiledCacheDirectory.path,
+                          "INFERENCE_PRECISION_HINT": precision]
+        // TensorFlow names a node's first output `name:0`.
+        return OpenVINOGraph(runtime: runtime, path: url.path, name: name, outputs: outputs.map { $0 + ":0" }, properties: properties)
+    }
+}
+
+/// One graph file, compiled per input shape; a few compiled shapes are kept.
+final class OpenVINOGraph: LoadedGraph, @unchecked Sendable {
+    // Sendable: `compiledShapes` is only touched under the lock.
+    private let runtime: OpenVINORuntime
+    private let path: String
+    private let name: String
+    private let outputs: [String]
+    private let properties: [String: String]
+    private let lock = NSLock()
+    private var compiledShapes: [[Int]: CompiledNetwork] = [:]
+    private var order: [[Int]] = []
+    private let limit = 6
+
+    init(runtime: OpenVINORuntime, path: String, name: String, outputs: [String], properties: [String: String]) {
+        self.runtime = runtime
+        self.path = path
+        self.name = name
+        self.outputs = outputs
+        self.properties = properties
+    }
+
+    func compiled(forInput shape: [Int]) throws -> any CompiledGraph {
+        lock.lock()
+        defer { lock.unlock() }
+        if let network = compiledShapes[shape] { return network }
+        let network = try CompiledNetwork(runtime: runtime, path: path, name: "\(name) at \(shape.map(String.init).joined(separator: "x"))",
+                                          shape: shape, outputs: outputs, properties: properties)
+        compiledShapes[shape] = network
+        order.append(shape)
+        if order.count > limit { compiledShapes[order.removeFirst()] = nil }
+        return network
+    }
+
+    final class CompiledNetwork: CompiledGraph, @unchecked Sendable {
+        // Sendable: one inference request, used under the lock.
+        private let handle: OpaquePointer
+        private let shape: [Int]
+        private let name: String
+        private let outputs: [String]
+        private let lock = NSLock()
+
+        init(runtime: OpenVINORuntime, path: String, name: String, shape: [Int], outputs: [String], properties: [String: String]) throws {
+            var error = BridgeError()
+            let keys = properties.keys.sorted()
+            let cKeys = keys.map { strdup($0) }, cValues = keys.map { strdup(properties[$0]!) }
+            defer { (cKeys + cValues).forEach { free($0) } }
+            let dims = shape.map(Int64.init)
+            let handle = cKeys.map { UnsafePointer($0) }.withUnsafeBufferPointer { k in
+                cValues.map { UnsafePointer($0) }.withUnsafeBufferPointer { v in
+                    cvb_ov_compile(runtime.handle, path, dims, Int32(dims.count), k.baseAddress, v.baseAddress, Int32(keys.count),
+                                   &error.buffer, BridgeError.capacity)
+                }
+            }
+            guard let handle else { throw VisionError.model("OpenVINO could not compile \(name): \(error.message)") }
+            self.handle = handle
+            self.shape = shape
+            self.name = name
+            self.outputs = outputs
+        }
+
+        deinit { cvb_ov_net_free(handle) }
+
+        func forward(input: UnsafePointer<Float>, shape: [Int]) throws -> [Tensor] {
+            precondition(shape == self.shape, "\(name) was compiled for \(self.shape), not \(shape)")
+            lock.lock()
+            defer { lock.unlock() }
+            var error = BridgeError()
+            var results = [cvb_tensor](repeating: cvb_tensor(), count: outputs.count)
+            let cNames = outputs.map { strdup($0) }
+            defer { cNames.forEach { free($0) } }
+            let status = cNames.map { UnsafePointer($0) }.withUnsafeBufferPointer { names in
+                cvb_ov_infer(handle, input, names.baseAddress, Int32(outputs.count), &results, &error.buffer, BridgeError.capacity)
+            }
+            guard status == 0 else { throw VisionError.inference("\(name): \(error.message)") }
+            return results.indices.map { i in
+                var tensor = Tensor(taking: &results[i])
+                tensor.layout = .nhwc
+                return tensor
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+@testable import FaceVision
+import Foundation
+import Testing
+
+/// OpenVINO against OpenCV dnn, the oracle: same faces, boxes, landmarks, scores and embeddings on
+/// the sample photos; and the way frs falls back to OpenCV when OpenVINO is missing or damaged.
+@Suite("Inference engines")
+struct EngineTests {
+    static func openVINO(_ precision: Precision) throws -> InferenceEngine {
+        try InferenceEngine.openVINO(models: Fixtures.models, precision: precision)
+    }
+
+    /// Both engines at the same input size: longer side 640, padded to a multiple of 32.
+    static func detector(_ engine: InferenceEngine) throws -> RetinaFace {
+        var options = RetinaFace.Options()
+        options.longerSide = 640...640
+        options.scoreThreshold = 0.5
+        options.paddingStep = 32
+        return try RetinaFace(modelURL: Fixtures.models.ensure(.retinaFace), options: options, engine: engine)
+    }
+
+    static let photos: [URL] = (try? ImageFiles.list(in: Fixtures.seed)) ?? []
+
+    @Test func seedPhotosAreThere() {
+        #expect(Self.photos.count == 39)
+    }
+
+    /// Every face at score >= 0.9 in either result has one in the other; returns, per face, the
+    /// largest box or landmark difference (pixels) and the score difference.
+    static func matchFaces(_ expected: [DetectedFace], _ actual: [DetectedFace], photo: String) -> [(face: DetectedFace, error: Float, score: Float)] {
+        var matches: [(face: DetectedFace, error: Float, score: Float)] = []
+        for (from, to, label) in [(expected, actual, "OpenCV"), (actual, expected, "OpenVINO")] {
+            for face in from where face.score >= 0.9 {
+                guard let match = to.min(by: { distance($0.box, face.box) < distance($1.box, face.box) }),
+                      match.box.intersectionOverUnion(face.box) >= 0.5
+                else {
+                    Issue.record("\(photo): the \(label) face at \(face.box) (score \(face.score)) has no counterpart")
+                    continue
+                }
+                let landmarkError = zip(match.landmarks, face.landmarks).map { max(abs($0.x - $1.x), abs($0.y - $1.y)) }.max() ?? .infinity
+                matches.append((face, max(distance(match.box, face.box), landmarkError), abs(match.score - face.score)))
+            }
+        }
+        return matches
+    }
+
+    static func distance(_ a: Rect, _ b: Rect) -> Float {
+        max(abs(a.x - b.x), abs(a.y - b.y), abs(a.maxX - b.maxX), abs(a.maxY - b.maxY))
+    }
+
+    @Test func openVINOf32DetectsWhatOpenCVDetects() throws {
+        let oracle = try Self.detector(.openCV), tested = try Self.detector(Self.openVINO(.f32))
+        var faces = 0
+        for url in Self.photos {
+            let image = try Image(contentsOf: url)
+            let expected = try oracle.detect(in: image)
+            faces += expected.filter { $0.score >= 0.9 }.count
+            for match in Self.matchFaces(expected, try tested.detect(in: image), photo: url.lastPathComponent) {
+                #expect(match.error <= 1, "\(url.lastPathComponent): face at \(match.face.box) off by \(match.error) px")
+                #expect(match.score <= 0.01, "\(url.lastPathComponent): face at \(match.face.box): score differs by \(match.score)")
+            }
+        }
+        #expect(faces >= 150, "the sample photos hold about 160 faces; found \(faces)")
+    }
+
+    /// bf16 keeps 8 bits of mantissa: the same faces, 95 % of them within 2 % of the face width
+    /// (measured: median 0.4 %, p95 1.5 %); a few, cut by the border or blurred, up to 9 %.
+    @Test func openVINObf16DetectsWhatOpenCVDetects() throws {
+        let oracle = try Self.detector(.openCV), tested = try Self.detector(Self.openVINO(.bf16))
+        var relative: [Float] = []
+        for url in Self.photos {
+            let image = try Image(contentsOf: url)
+            for match in Self.matchFaces(try oracle.detect(in: image), try tested.detect(in: image), photo: url.lastPathComponent) {
+                relative.append(match.error / match.face.box.width)
+                #expect(match.score <= 0.05, "\(url.lastPathComponent): face at \(match.face.box): score differs by \(match.score)")
+            }
+        }
+        relative.sort()
+        try #require(relative.count >= 300, "both directions of about 160 faces")
+        let median = relative[relative.count / 2], p95 = relative[relative.count * 95 / 100], worst = relative.last!
+        print("bf16 vs OpenCV, error / face width: median \(median), p95 \(p95), max \(worst)")
+        #expect(median <= 0.01 && p95 <= 0.02, "median \(median), p95 \(p95) of the face width")
+        #expect(worst <= 0.1, "largest error \(worst) of the face width")
+    }
+
+    /// The faces of the sample photos as OpenCV finds them, cropped the way FaceNet takes them.
+    static let crops: Result<[Image], Error> = Result {
+        let detector = try Self.detector(.openCV)
+        return try photos.flatMap { url -> [Image] in
+            let image = try Image(contentsOf: url)
+            return try detector.detect(in: image).filter { $0.score >= 0.9 }.map { face in
+                try image.cropped(to: FaceNet.cropRect(for: face.box, in: image), width: FaceNet.inputSide, height: FaceNet.inputSide,
+                                  pad: false, interpolation: .linear)
+            }
+        }
+    }
+
+    static func embeddings(_ engine: InferenceEngine, batchSize: Int = 8, crops: [Image]? = nil) throws -> [FaceEmbedding] {
+        let facenet = try FaceNet(modelURL: Fixtures.models.ensure(.faceNet), batchSize: batchSize, engine: engine)
+        return try facenet.embed(crops: crops ?? Self.crops.get())
+    }
+
+    @Test(arguments: [(Precision.f32, Float(0.99999)), (.bf16, 0.999)])
+    func openVINOEmbeddingsMatchOpenCV(precision: Precision, minimum: Float) throws {
+        let expected = try Self.embeddings(.openCV)
+        let actual = try Self.embeddings(Self.openVINO(precision))
+        #expect(expected.count == actual.count && expected.count >= 150)
+        let worst = zip(expected, actual).map { $0.similarity(to: $1) }.min() ?? 0
+        #expect(worst >= minimum, "lowest cosine to OpenCV's embedding: \(worst) in \(precision)")
+        let quality = zip(expected, actual).map { abs($0.quality - $1.quality) / $0.quality }.max() ?? 1
+        #expect(quality < (precision == .f32 ? 1e-4 : 0.02), "quality (norm) differs by \(quality) of its value")
+    }
+
+    @Test func openVINOBatchedEqualsOneByOne() throws {
+        // 13 faces at batch size 8: passes of 8, 4 and 1, each a model of its own.
+        let crops = Array(try Self.crops.get().prefix(13))
+        #expect(FaceNet.batchSizes(for: 13, batchSize: 8, dynamic: false) == [8, 4, 1])
+        let engine = try Self.openVINO(.f32)
+        let single = try Self.embeddings(engine, batchSize: 1, crops: crops)
+        let batched = try Self.embeddings(engine, batchSize: 8, crops: crops)
+        #expect(single.count == 13 && batched.count == 13)
+        for (a, b) in zip(single, batched) {
+            let difference = zip(a.vector, b.vector).map { abs($0 - $1) }.max() ?? 1
+            #expect(difference < 1e-4, "batched and batch-1 embeddings differ by \(difference)")
+        }
+    }
+
+    @Test func batchSplits() {
+        #expect(FaceNet.batchSizes(for: 0, batchSize: 8, dynamic: false) == [])
+        #expect(FaceNet.batchSizes(for: 16, batchSize: 8, dynamic: false) == [8, 8])
+        #expect(FaceNet.batchSizes(for: 7, batchSize: 8, dynamic: false) == [4, 2, 1])
+        #expect(FaceNet.batchSizes(for: 13, batchSize: 8, dynamic: true) == [8, 5])
+        #expect(RetinaFace.padded(481, step: 128) == 512 && RetinaFace.padded(640, step: 128) == 640)
+        #expect(RetinaFace.padded(641, step: 32) == 672 && RetinaFace.padded(100, step: 50) == 128)
+    }
+
+    @Test func missingOpenVINOFallsBackToOpenCV() throws {
+        let empty = ModelStore(directory: try Fixtures.temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: empty.directory) }
+        #expect(empty.engineState() == .missing)
+        var notices: [String] = []
+        let engine = try InferenceEngine.select(.auto, precision: .auto, models: empty) { notices.append($0) }
+        #expect(engine.kind == .openCV && engine.precision == "f32")
+        #expect(notices.count == 1 && notices[0].contains("not installed"), "\(notices)")
+        // Asked for by name, a missing OpenVINO is an error that says how to get it.
+        #expect { try InferenceEngine.select(.openvino, precision: .auto, models: empty) } throws: { error in
+            "\(error)".contains("frs models install")
+        }
+        // And OpenCV is there for what follows: a detector on the fallback engine finds faces.
+        let detector = try RetinaFace(modelURL: Fixtures.models.ensure(.retinaFace), engine: engine)
+        #expect(try detector.detect(in: Image(contentsOf: Fixtures.seedPhoto("Jenny.jpg"))).count >= 1)
+    }
+
+    @Test func corruptLibraryIsRefused() throws {
+        let installed = Fixtures.models
+        try #require(installed.engineState() == .installed, "OpenVINO must be installed (frs models install) for this test")
+        let copy = ModelStore(directory: try Fixtures.temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: copy.directory) }
+        try FileManager.default.copyItem(at: installed.engineDirectory, to: copy.engineDirectory)
+        #expect(copy.engineState() == .installed)
+
+        // One flipped byte, same size: only the SHA-256 can tell.
+        let library = copy.engineDirectory.appendingPathComponent("libopenvino_c.so.2641")
+        let handle = try FileHandle(forUpdating: library)
+        try handle.seek(toOffset: 4096)
+        let byte = try #require(try handle.read(upToCount: 1)).first!
+        try handle.seek(toOffset: 4096)
+        try handle.write(contentsOf: Data([byte ^ 0xFF]))
+        try handle.close()
+
+        guard case .corrupt(let reason) = copy.engineState() else {
+            Issue.record("a changed library passed verification")
+            return
+        }
+        #expect(reason.contains("libopenvino_c.so.2641") && reason.contains("SHA-256"), "\(reason)")
+        #expect { try InferenceEngine.openVINO(models: copy) } throws: { "\($0)".contains("fail verification") }
+        var notices: [String] = []
+        let engine = try InferenceEngine.select(.auto, precision: .auto, models: copy) { notices.append($0) }
+        #expect(engine.kind == .openCV)
+        #expect(notices.count == 1 && notices[0].contains("fail verification"), "\(notices)")
+    }
+}
