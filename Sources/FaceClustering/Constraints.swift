@@ -62,6 +62,16 @@ enum Postprocess {
         return out
     }
 
+    /// Unassigns every face that ended in a cluster of a person it was rejected from.
+    static func enforceRejections(_ labels: [Int], rejected: [Set<Int>], persons: [Int?]) -> [Int] {
+        var personOf: [Int: Int] = [:]
+        for (i, l) in labels.enumerated() where l >= 0 { if let p = persons[i] { personOf[l] = p } }
+        return labels.enumerated().map { i, l in
+            guard l >= 0, persons[i] == nil, let p = personOf[l], rejected[i].contains(p) else { return l }
+            return -1
+        }
+    }
+
     /// Unassigns clusters with fewer than `minSize` faces, except clusters holding an anchor
     /// (a new face that matches a known person is worth reporting even alone).
     static func applyMinimumSize(_ labels: [Int], minSize: Int, persons: [Int?]) -> [Int] {

@@ -8,6 +8,11 @@
 ///    anchors of two persons, and a cluster holding anchors of person P reports P in
 ///    `clusterPersons` — its new faces should be added to P. A person's anchors may end up in
 ///    several clusters (each then points at P); existing persons are never merged or split.
+///  - A face never ends with a person it has a cannot-link to (`rejectedPersons`: the user said
+///    "not this person").
+///  - Faces with `eligible` false (below the quality gate) are excluded like low-quality ones.
+///  - A new cluster (no anchor) must be coherent (`ClusteringOptions.coherence`): members far
+///    from its centre are dropped, and a cluster whose members stay far from it is dissolved.
 ///  - Clusters smaller than `minClusterSize` are dissolved into -1, unless they hold an anchor.
 public struct FaceCollection: Sendable {
     /// Unit-length embeddings, one row per face.
@@ -18,14 +23,21 @@ public struct FaceCollection: Sendable {
     public var qualities: [Float]?
     /// Known person per face (anchors), nil for faces to be clustered.
     public var fixedPersons: [Int?]?
+    /// Per face, whether it passed the quality gate (`QualityGate`); nil: all did.
+    public var eligible: [Bool]?
+    /// Per face, the persons (as in `fixedPersons`) it must never join; nil: none.
+    public var rejectedPersons: [Set<Int>]?
 
     public init(embeddings: EmbeddingMatrix, groupIds: [Int]? = nil, qualities: [Float]? = nil,
-                fixedPersons: [Int?]? = nil) {
+                fixedPersons: [Int?]? = nil, eligible: [Bool]? = nil, rejectedPersons: [Set<Int>]? = nil) {
         precondition(groupIds == nil || groupIds!.count == embeddings.count)
         precondition(qualities == nil || qualities!.count == embeddings.count)
         precondition(fixedPersons == nil || fixedPersons!.count == embeddings.count)
+        precondition(eligible == nil || eligible!.count == embeddings.count)
+        precondition(rejectedPersons == nil || rejectedPersons!.count == embeddings.count)
         self.embeddings = embeddings; self.groupIds = groupIds
         self.qualities = qualities; self.fixedPersons = fixedPersons
+        self.eligible = eligible; self.rejectedPersons = rejectedPersons
     }
 
     /// From raw model outputs: normalises the rows and keeps their norms as qualities.
@@ -59,10 +71,12 @@ public struct ClusteringOptions: Sendable, Equatable {
     public var minQuality: Float? = nil
     public var neighborSearch: NeighborSearch = .default
     public var seed: UInt64 = 42
+    /// What a new cluster must satisfy to become a person; nil accepts any.
+    public var coherence: CoherenceRule? = .default
     public init(method: ClusteringMethod = .default, minClusterSize: Int = 3, minQuality: Float? = nil,
-                neighborSearch: NeighborSearch = .default, seed: UInt64 = 42) {
+                neighborSearch: NeighborSearch = .default, seed: UInt64 = 42, coherence: CoherenceRule? = .default) {
         self.method = method; self.minClusterSize = minClusterSize; self.minQuality = minQuality
-        self.neighborSearch = neighborSearch; self.seed = seed
+        self.neighborSearch = neighborSearch; self.seed = seed; self.coherence = coherence
     }
 }
 
@@ -101,6 +115,7 @@ public struct FaceClusterer: Sendable {
         // Quality filter: cluster only the faces that pass, then map back.
         var kept = Array(0 ..< n)
         if let minQ = options.minQuality, let q = faces.qualities { kept = kept.filter { q[$0] >= minQ } }
+        if let eligible = faces.eligible { kept = kept.filter { eligible[$0] } }
         let sub = kept.count == n ? faces.embeddings : faces.embeddings.subset(kept)
         let problem = ClusteringProblem(
             embeddings: sub,
@@ -109,6 +124,12 @@ public struct FaceClusterer: Sendable {
             seed: options.seed, neighborSearch: options.neighborSearch)
 
         var labels = Self.rawLabels(problem, method: options.method)
+        if let rejected = faces.rejectedPersons {
+            labels = Postprocess.enforceRejections(labels, rejected: kept.map { rejected[$0] }, persons: problem.persons)
+        }
+        if let rule = options.coherence {
+            labels = rule.apply(labels, embeddings: sub, persons: problem.persons, minSize: options.minClusterSize)
+        }
         labels = Postprocess.applyMinimumSize(labels, minSize: options.minClusterSize, persons: problem.persons)
         labels = Postprocess.compact(labels)
 

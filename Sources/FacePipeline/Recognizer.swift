@@ -17,8 +17,9 @@ public struct Recognizer: Sendable {
         public var matchThreshold: Float = 0.60
         /// ...and beats the second-best person by at least this much.
         public var matchMargin: Float = 0.05
-        /// Faces whose embedding norm is below this (blurred, tiny) are neither matched nor clustered.
-        public var minQuality: Float? = 17
+        /// Faces below the gate (small, blurred, turned away) are neither matched nor clustered,
+        /// and a person's portrait is never one of them while it has a face above.
+        public var gate: QualityGate = .default
         public var clustering = ClusteringOptions()
         public var actor = "frs"
         public var dryRun = false
@@ -55,8 +56,14 @@ public struct Recognizer: Sendable {
     /// machine made are rebuilt from scratch too: their unconfirmed faces are freed and clustered
     /// again with everything else; a new cluster that holds most of an old machine person's faces
     /// keeps that person's id and number, and machine persons that no cluster continues are removed.
+    /// Either way, machine-made persons that are not coherent are dissolved first (`dissolveIncoherent`).
     public func recluster(full: Bool) async throws -> Summary {
-        try await exclusively { try await full ? rebuild() : matchAndCluster() }
+        try await exclusively {
+            let dissolved = try await dissolveIncoherent()
+            var summary = try await full ? rebuild() : matchAndCluster()
+            summary.removedPersons += dissolved
+            return summary
+        }
     }
 
     /// Runs `body` under the library's recognition lock: two runs that read the same unassigned
@@ -77,7 +84,8 @@ public struct Recognizer: Sendable {
         var summary = Summary()
         var touched = Set<Int64>()
         let faces = try await store.embeddings(model: FaceNet.modelTag)
-        let matches = match(faces)
+        let rejected = try await store.rejectedPersons()
+        let matches = match(faces, rejected: rejected)
         try await apply(matches.map { ($0.face, $0.person) }, reason: .match, touched: &touched, summary: &summary)
         summary.matched = matches.count
 
@@ -87,7 +95,7 @@ public struct Recognizer: Sendable {
             if let person = matched[face.faceId] { face.personId = person }
             return face
         }
-        try await cluster(updated, touched: &touched, summary: &summary)
+        try await cluster(updated, rejected: rejected, touched: &touched, summary: &summary)
         try await finish(touched: touched, summary: &summary)
         return summary
     }
@@ -105,7 +113,8 @@ public struct Recognizer: Sendable {
             previous[faces[index].faceId] = person
             faces[index].personId = nil
         }
-        try await cluster(faces, previousOwners: previous, machineMade: machineMade, touched: &touched, summary: &summary)
+        try await cluster(faces, rejected: try await store.rejectedPersons(), previousOwners: previous, machineMade: machineMade,
+                          touched: &touched, summary: &summary)
         try await finish(touched: touched, summary: &summary)
         return summary
     }
@@ -119,10 +128,11 @@ public struct Recognizer: Sendable {
     }
 
     /// Unassigned faces that clearly belong to one known person. Two faces of one photo never go
-    /// to the same person, and neither does a face whose photo already shows that person.
-    func match(_ faces: [StoredEmbedding]) -> [Match] {
-        let known = faces.filter { $0.personId != nil }
-        let candidates = faces.filter { $0.personId == nil && passesQuality($0) }
+    /// to the same person, and neither does a face whose photo already shows that person, nor a
+    /// face the user took away from that person. Only faces above the gate match or are matched.
+    func match(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>] = [:]) -> [Match] {
+        let known = faces.filter { $0.personId != nil && admits($0) }
+        let candidates = faces.filter { $0.personId == nil && admits($0) }
         guard !known.isEmpty, !candidates.isEmpty else { return [] }
         let database = EmbeddingMatrix(rows: known.map(\.vector))
         let queries = EmbeddingMatrix(rows: candidates.map(\.vector))
@@ -132,8 +142,10 @@ public struct Recognizer: Sendable {
         var proposals: [Match] = []
         for (q, face) in candidates.enumerated() {
             var best: [Int64: [Float]] = [:]
+            let refused = rejected[face.faceId] ?? []
             for (row, similarity) in zip(graph.neighbors(of: q), graph.neighborSimilarities(of: q)) where row >= 0 {
-                best[known[Int(row)].personId!, default: []].append(similarity)
+                let person = known[Int(row)].personId!
+                if !refused.contains(person) { best[person, default: []].append(similarity) }
             }
             let scores = best.map { person, sims -> (Int64, Float) in
                 let top = sims.sorted(by: >).prefix(2)
@@ -159,10 +171,7 @@ public struct Recognizer: Sendable {
         var person: Int64
     }
 
-    private func passesQuality(_ face: StoredEmbedding) -> Bool {
-        guard let minimum = options.minQuality, let quality = face.quality else { return true }
-        return Float(quality) >= minimum
-    }
+    func admits(_ face: StoredEmbedding) -> Bool { options.gate.admits(FaceSignals(face)) }
 
     // MARK: Clustering
 
@@ -170,20 +179,11 @@ public struct Recognizer: Sendable {
     /// around anchors of one person adds its new faces to that person; other clusters of at least
     /// the minimum size become new persons (or, in a full recluster, continue the old machine person
     /// that most of their faces came from).
-    private func cluster(_ faces: [StoredEmbedding], previousOwners: [Int64: Int64] = [:], machineMade: Set<Int64> = [],
-                         touched: inout Set<Int64>, summary: inout Summary) async throws {
+    private func cluster(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>], previousOwners: [Int64: Int64] = [:],
+                         machineMade: Set<Int64> = [], touched: inout Set<Int64>, summary: inout Summary) async throws {
         guard faces.contains(where: { $0.personId == nil }) else { return }
-        var items: [Int64: Int] = [:]
-        let groupIds = faces.map { face in items[face.mediaItemId] ?? { items[face.mediaItemId] = items.count; return items.count - 1 }() }
-        let personIds = Array(Set(faces.compactMap(\.personId))).sorted()
-        let personIndex = Dictionary(uniqueKeysWithValues: personIds.enumerated().map { ($1, $0) })
-        var clusterOptions = options.clustering
-        clusterOptions.minQuality = options.minQuality
-        let collection = FaceCollection(
-            embeddings: EmbeddingMatrix(rows: faces.map(\.vector)), groupIds: groupIds,
-            qualities: faces.map { Float($0.quality ?? 100) },
-            fixedPersons: faces.map { $0.personId.flatMap { personIndex[$0] } })
-        let result = FaceClusterer(options: clusterOptions).cluster(collection)
+        let (collection, personIds) = Self.collection(faces, rejected: rejected, admits: admits)
+        let result = FaceClusterer(options: options.clustering).cluster(collection)
 
         var toKnown: [(Int64, Int64)] = []
         var newClusters: [Int: [Int64]] = [:]
@@ -201,16 +201,22 @@ public struct Recognizer: Sendable {
         // New clusters: continue an old machine person where one dominates, else make a new one.
         var continued = Set<Int64>()
         var moves: [(Int64, Int64)] = []
-        for (_, members) in newClusters.sorted(by: { $0.value.count > $1.value.count }) {
+        var placedNew = 0
+        for (_, cluster) in newClusters.sorted(by: { ($0.value.count, $1.key) > ($1.value.count, $0.key) }) {
+            var members = cluster
             var votes: [Int64: Int] = [:]
             for face in members { if let old = previousOwners[face] { votes[old, default: 0] += 1 } }
             let person: Int64
-            if let (old, count) = votes.max(by: { $0.value < $1.value }), count * 2 > members.count, !continued.contains(old) {
+            if let (old, count) = votes.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }), count * 2 > members.count,
+               !continued.contains(old) {
                 person = old
                 continued.insert(old)
+                // A face the user took away from the old person stays out of it.
+                members.removeAll { rejected[$0]?.contains(old) == true }
             } else if options.dryRun {
                 summary.newPersons += 1
                 summary.clustered += members.count
+                placedNew += members.count
                 continue
             } else {
                 person = try await store.createPerson(name: nil).id
@@ -218,8 +224,9 @@ public struct Recognizer: Sendable {
             }
             moves += members.map { ($0, person) }
             summary.clustered += members.count
+            placedNew += members.count
         }
-        let placedCount = toKnown.count + newClusters.values.reduce(0) { $0 + $1.count }
+        let placedCount = toKnown.count + placedNew
         summary.unassigned = faces.filter { $0.personId == nil }.count - placedCount
         // Faces freed by a full recluster that landed nowhere are unassigned now.
         let placed = Set(moves.map(\.0) + toKnown.map(\.0))
@@ -232,6 +239,63 @@ public struct Recognizer: Sendable {
                 summary.removedPersons += 1
             }
         }
+    }
+
+    /// What the clusterer sees: assigned faces are anchors of their person (`personIds` maps the
+    /// collection's person numbers back), photos are cannot-link groups, the gate and the
+    /// rejections come along.
+    static func collection(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>],
+                           admits: (StoredEmbedding) -> Bool) -> (FaceCollection, personIds: [Int64]) {
+        var items: [Int64: Int] = [:]
+        let groupIds = faces.map { face in items[face.mediaItemId] ?? { items[face.mediaItemId] = items.count; return items.count - 1 }() }
+        let personIds = Array(Set(faces.compactMap(\.personId))).sorted()
+        let personIndex = Dictionary(uniqueKeysWithValues: personIds.enumerated().map { ($1, $0) })
+        let collection = FaceCollection(
+            embeddings: EmbeddingMatrix(rows: faces.map(\.vector)), groupIds: groupIds,
+            fixedPersons: faces.map { $0.personId.flatMap { personIndex[$0] } },
+            eligible: faces.map(admits),
+            rejectedPersons: faces.map { face in Set((rejected[face.faceId] ?? []).compactMap { personIndex[$0] }) })
+        return (collection, personIds)
+    }
+
+    // MARK: Coherence
+
+    /// Removes machine-made persons that would not be made today: fewer than the minimum number
+    /// of faces above the gate, or those faces not coherent (`ClusteringOptions.coherence`); their
+    /// faces become unassigned. From a person that stays, faces below the gate or far from its
+    /// centre are freed. A person a user named, or one holding a face a user confirmed, is the
+    /// user's and is left as it is. Returns how many persons were removed.
+    func dissolveIncoherent() async throws -> Int {
+        let machineMade = Set(try await store.persons(includeHidden: true).filter { !$0.person.isUserNamed }.map(\.person.id))
+        guard !machineMade.isEmpty else { return 0 }
+        let faces = try await store.embeddings(model: FaceNet.modelTag).filter { $0.personId.map(machineMade.contains) ?? false }
+        let minSize = options.clustering.minClusterSize
+        var removed = 0
+        for (person, members) in Dictionary(grouping: faces, by: { $0.personId! }).sorted(by: { $0.key < $1.key })
+        where !members.contains(where: \.isUserVerified) {
+            let eligible = members.filter(admits)
+            var keep = Set<Int64>()
+            if eligible.count >= minSize {
+                let rows = EmbeddingMatrix(rows: eligible.map(\.vector))
+                let core = options.clustering.coherence.map { $0.coherentCore(rows, minSize: minSize) } ?? Array(eligible.indices)
+                keep = Set((core ?? []).map { eligible[$0].faceId })
+            }
+            let freed = members.map(\.faceId).filter { !keep.contains($0) }.sorted()
+            guard !freed.isEmpty else { continue }
+            if options.dryRun {
+                if keep.isEmpty { removed += 1 }
+                continue
+            }
+            try await store.assign(faces: freed, to: nil, reason: .recluster, actor: options.actor)
+            if keep.isEmpty, !(try await hasFaces(person)) {
+                try await store.deletePerson(person, actor: options.actor)
+                removed += 1
+            } else if let face = Portrait.choose(from: try await store.faces(person: person), gate: options.gate) {
+                try await store.setPortrait(person: person, face: face)
+            }
+        }
+        if removed > 0 { logger.info("dissolved incoherent persons", metadata: ["persons": "\(removed)"]) }
+        return removed
     }
 
     private func hasFaces(_ person: Int64) async throws -> Bool { !(try await store.faces(person: person)).isEmpty }
@@ -251,7 +315,7 @@ public struct Recognizer: Sendable {
     private func finish(touched: Set<Int64>, summary: inout Summary) async throws {
         if !options.dryRun {
             for person in touched.sorted() {
-                if let face = try await Portrait.choose(from: store.faces(person: person)) {
+                if let face = try await Portrait.choose(from: store.faces(person: person), gate: options.gate) {
                     try await store.setPortrait(person: person, face: face)
                 }
             }
@@ -266,11 +330,14 @@ public struct Recognizer: Sendable {
 
 /// Chooses the face that shows a person best: among the faces nearest the person's centre (the
 /// more typical half), the one with the best quality (embedding norm, which drops with blur),
-/// size and detector score.
+/// size and detector score. Only faces above the gate are candidates; a person made by hand of
+/// faces that are all below it still gets the best of those.
 enum Portrait {
-    static func choose(from faces: [StoredFace]) -> Int64? {
-        let embedded = faces.filter { ($0.embedding?.count ?? 0) > 0 }
-        guard !embedded.isEmpty else { return faces.first?.id }
+    static func choose(from faces: [StoredFace], gate: QualityGate) -> Int64? {
+        let admitted = faces.filter { gate.admits(FaceSignals($0)) }
+        let candidates = admitted.isEmpty ? faces : admitted
+        let embedded = candidates.filter { ($0.embedding?.count ?? 0) > 0 }
+        guard !embedded.isEmpty else { return candidates.first?.id }
         let dimension = embedded[0].embedding!.count
         var centre = [Float](repeating: 0, count: dimension)
         for face in embedded { for i in 0..<dimension { centre[i] += face.embedding![i] } }

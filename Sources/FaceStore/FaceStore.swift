@@ -114,6 +114,18 @@ public protocol FaceStore: Sendable {
     /// `waiting` is called once and this waits until the holder is done. The lock dies with its
     /// holder: a process killed with SIGKILL releases it.
     func withRecognitionLock<T: Sendable>(waiting: @Sendable () -> Void, _ body: @Sendable () async throws -> T) async throws -> T
+
+    // MARK: "Not this person"
+
+    /// Records that each face is not `person` and, for those still assigned to it, unassigns them
+    /// (and clears their confirmation), in one transaction. Each face gets a history row with
+    /// reason `reject`, from `person` to where the face is afterwards. Matching, clustering and
+    /// full reclusters never give a rejected face to that person again.
+    func reject(faces: [Int64], from person: Int64, actor: String) async throws
+    /// The user put these faces in `person` after all: their rejections of it are forgotten.
+    func forgetRejections(faces: [Int64], person: Int64) async throws
+    /// Every rejection, oldest first.
+    func rejections() async throws -> [FaceRejection]
 }
 
 extension FaceStore {

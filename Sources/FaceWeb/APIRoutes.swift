@@ -33,6 +33,11 @@ struct APIRoutes {
         var name: String?
         static let shape = #"{"faces": [face ids]} (and "name": "..." when accepting a suggestion)"#
     }
+    struct RejectBody: APIBody {
+        var faces: [Int64]
+        var from: Int64
+        static let shape = #"{"faces": [face ids], "from": person id}"#
+    }
 
     func add(to router: Router<WebContext>) {
         let api = router.group("api")
@@ -100,6 +105,10 @@ struct APIRoutes {
         api.post("faces/unassign") { request, context in
             let body = try await Self.decode(FacesBody.self, request, context)
             return try Responses.json(try await people.unassign(faces: body.faces, dryRun: Self.dryRun(request)))
+        }
+        api.post("faces/reject") { request, context in
+            let body = try await Self.decode(RejectBody.self, request, context)
+            return try Responses.json(try await people.reject(faces: body.faces, from: body.from, dryRun: Self.dryRun(request)))
         }
         api.post("suggestions/accept") { request, context in
             let body = try await Self.decode(FacesBody.self, request, context)

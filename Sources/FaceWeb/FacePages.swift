@@ -4,21 +4,23 @@ import Foundation
 /// Grids of faces with the move form, and the unassigned faces page with its suggestions.
 enum FacePages {
     /// Faces with checkboxes, and a form that moves the checked ones (to a person, a new person, or nobody).
+    /// On a person's page (`person`), each face has a "Not this person" button.
     static func faceGrid(_ faces: [FaceRow], others: [PersonRow], returnTo: String, csrf: String,
-                         unassignable: Bool) -> String {
+                         unassignable: Bool, person: Int64? = nil) -> String {
         guard !faces.isEmpty else { return "<p>No faces.</p>" }
         let cards = faces.map { face -> String in
             """
             <div class="card" data-face="\(face.id)"><label>\(HTML.thumbnail(face.thumbnail, alt: "face \(face.id)"))<br>
             <input type="checkbox" name="face" value="\(face.id)" id="face-\(face.id)"> face \(face.id)\
             \(face.verified ? " ✓" : "")</label><br>
-            <a href="/faces/\(face.id)/photo" class="muted" title="\(HTML.escape(face.path + (face.frame.map { " frame \($0)" } ?? "")))">\(face.frame == nil ? "photo" : "frame")</a></div>
+            <a href="/faces/\(face.id)/photo" class="muted" title="\(HTML.escape(face.path + (face.frame.map { " frame \($0)" } ?? "")))">\(face.frame == nil ? "photo" : "frame")</a>\
+            \(person == nil ? "" : #" <button type="submit" formaction="/faces/reject" name="reject" value="\#(face.id)" id="reject-\#(face.id)" title="take this face away from the person, for good">Not this person</button>"#)</div>
             """
         }.joined()
         let options = others.map { (person: PersonRow) -> String in #"<option value="\#(person.id)">\#(HTML.escape(person.name)) (#\#(person.id))</option>"# }.joined()
         return """
             <form method="post" action="/faces/move" id="move-form">\(HTML.csrfField(csrf))
-            <input type="hidden" name="return" value="\(HTML.escape(returnTo))">
+            <input type="hidden" name="return" value="\(HTML.escape(returnTo))">\(person.map { #"<input type="hidden" name="person" value="\#($0)">"# } ?? "")
             <div class="actions">Move checked faces to <select name="to" id="move-to">
             <option value="new">a new person…</option>\(options)</select>
             <input name="name" placeholder="name of the new person" maxlength="200">
@@ -38,13 +40,14 @@ enum FacePages {
                 <form method="post" action="/suggestions/accept">\(HTML.csrfField(csrf))
                 <input type="hidden" name="faces" value="\(ids)">
                 <input name="name" placeholder="name (optional)" maxlength="200">
-                <button type="submit">Accept as new person (\(suggestion.faces.count) faces)</button></form></div>
+                <button type="submit">Accept as new person (\(suggestion.faces.count) faces)</button>
+                <span class="muted">\(suggestion.faces.count) faces, mean similarity \(String(format: "%.2f", suggestion.meanSimilarity))</span></form></div>
                 """
         }.joined()
         let content = """
             <h1>Unassigned faces <span class="muted">(\(faces.count))</span></h1>
             <h2>Suggested persons</h2>
-            <p class="muted">Unassigned faces at least \(FaceGrouping.suggestionThreshold) similar to each other, grouped greedily.</p>
+            <p class="muted">Groups that clustering finds among the unassigned faces clear enough to recognise (not small, blurred or turned away), most alike first.</p>
             \(suggestions.isEmpty ? "<p>No suggestions.</p>" : groups)
             <h2>All unassigned faces</h2>
             \(faceGrid(faces, others: persons, returnTo: "/faces/unassigned", csrf: csrf, unassignable: false))

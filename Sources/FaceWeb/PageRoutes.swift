@@ -64,6 +64,14 @@ struct PageRoutes {
             let form = try await Self.form(request)
             return Self.done(try await people.unassign(faces: try form.ids("face")), at: Self.returnPath(form))
         }
+        // "Not this person" on a person's page: the button names the face, the form the person.
+        router.post("/faces/reject") { request, _ in
+            let form = try await Self.form(request)
+            guard let face = form.value("reject").flatMap(Int64.init), let person = form.value("person").flatMap(Int64.init) else {
+                throw WebError.badRequest("reject and person must be a face id and a person id")
+            }
+            return Self.done(try await people.reject(faces: [face], from: person), at: Self.returnPath(form))
+        }
         router.get("/faces/unassigned") { request, context in
             let query = try QueryParameters(request, allowed: ["msg"])
             let faces = try await people.faces(.unassigned)

@@ -42,7 +42,7 @@ enum PeoplePages {
                           confirm: "Delete this person? The faces stay, without a person."))
             </div>
             \(FacePages.faceGrid(page.faces, others: others.filter { $0.id != id }, returnTo: "/people/\(id)", csrf: csrf,
-                                  unassignable: true))
+                                  unassignable: true, person: id))
             """
         return Layout.page(title: person.name, csrf: csrf, message: message, content: content)
     }

@@ -27,40 +27,20 @@ extension EvalCommand {
         @Option(help: ArgumentHelp("Use only the first N photos.", valueName: "n")) var limit: Int?
         @Option(help: "Smallest group of faces that becomes a new person.") var minFaces = 3
         @OptionGroup var detection: PipelineDetectionOptions
+        @OptionGroup var quality: QualityOptions
 
         func run() async throws {
             let rows = try LabelledPhotos.read(labels, limit: limit)
             let identityOf = Dictionary(rows.map { ($0.url.path, $0.identity) }) { a, _ in a }
 
-            let work = URL(fileURLWithPath: workDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("frs-eval-clustering").path)
-            // The evaluation's own library and default settings; only the models are the user's.
-            let modelsOnly = ProcessInfo.processInfo.environment.filter {
-                ["HOME", "XDG_CACHE_HOME", Settings.Key.modelsDirectory.environmentName].contains($0.key)
-            }
-            var settings = try Settings.load(configFile: work.appendingPathComponent("none.conf"), environment: modelsOnly)
-            try settings.set(.dataDirectory, work.path, source: .flag)
-            try detection.apply(to: &settings)
-            LogOutput.bootstrap(level: .warning)
-            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-            try await withFaceStore(settings.database) { store in
-                try await evaluate(store, settings: settings, work: work, identityOf: identityOf)
+            try await EvaluationLibrary.with(workDir: workDir, defaultName: "frs-eval-clustering", detection: detection) { library in
+                // Detection and embedding: once per work folder.
+                try await library.prepare(identityOf.keys.sorted().map { URL(fileURLWithPath: $0) })
+                try await evaluate(library.store, identityOf: identityOf)
             }
         }
 
-        private func evaluate(_ store: any FaceStore, settings: Settings, work: URL, identityOf: [String: String]) async throws {
-            // Detection and embedding: once per work folder.
-            let indexer = MediaIndexer(store: store, thumbnails: settings.dataDirectory)
-            for path in identityOf.keys.sorted() { _ = try await indexer.add(URL(fileURLWithPath: path)) }
-            let pending = try await store.statusCounts().pending
-            if pending > 0 {
-                Console.status("detecting and embedding faces in \(pending) photos (kept in \(work.path) for next time)")
-                var options = DetectionRunner.Options(settings: settings)
-                options.embed = true
-                let runner = try DetectionRunner(store: store, models: settings.models, dataDirectory: settings.dataDirectory, options: options) { Console.status($0) }
-                let progress = ProgressBox(total: pending)
-                _ = try await runner.run { progress.record($0) }
-                progress.finish()
-            }
+        private func evaluate(_ store: any FaceStore, identityOf: [String: String]) async throws {
 
             let identities = Array(Set(identityOf.values)).sorted()
             print("clustering evaluation: \(identityOf.count) labelled photos, \(identities.count) identities")
@@ -68,34 +48,78 @@ extension EvalCommand {
             for method in methods {
                 for person in try await store.persons(includeHidden: true) { try await store.deletePerson(person.person.id, actor: "eval") }
                 let start = Date()
-                _ = try await Recognizer(store: store, options: RecognitionOptions.options(method: method, minFaces: minFaces)).run()
+                _ = try await Recognizer(store: store, options: RecognitionOptions.options(method: method, minFaces: minFaces, quality: quality)).run()
                 let seconds = Date().timeIntervalSince(start)
                 let scores = try await Self.score(store: store, identityOf: identityOf, identities: identities)
                 print("  " + method.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0) + String(format: "%6.3f %6.3f %6.3f   %6.3f %6.3f %6.3f   %6d   %6.1f %%  %5.1f s",
                              scores.bcubedPrecision, scores.bcubedRecall, scores.bcubedF, scores.pairwisePrecision, scores.pairwiseRecall,
                              scores.pairwiseF, scores.clusterCount, scores.unassignedShare * 100, seconds))
+                print(try await Self.purity(store: store, identityOf: identityOf).report)
             }
         }
 
-        /// Scores the labelled face of each photo: the one nearest the image centre.
-        static func score(store: any FaceStore, identityOf: [String: String], identities: [String]) async throws -> ClusteringScores {
+        /// The labelled face of each photo (the one nearest the image centre) with its identity, and
+        /// every other face (background faces, unlabelled).
+        static func labelledFaces(store: any FaceStore, identityOf: [String: String]) async throws
+            -> (labelled: [(face: FaceLocation, identity: String)], others: [FaceLocation]) {
             var byPhoto: [String: [FaceLocation]] = [:]
             try await store.forEachFacePage(size: 5000) { page in
                 for face in page { byPhoto[face.mediaPath, default: []].append(face) }
             }
-            let index = Dictionary(uniqueKeysWithValues: identities.enumerated().map { ($1, $0) })
-            var predicted: [Int] = [], truth: [Int] = []
-            for (path, faces) in byPhoto {
-                guard let identity = identityOf[path], let size = Image.dimensions(ofFileAt: URL(fileURLWithPath: path)) else { continue }
+            var labelled: [(face: FaceLocation, identity: String)] = [], others: [FaceLocation] = []
+            for (path, faces) in byPhoto.sorted(by: { $0.key < $1.key }) {
+                guard let identity = identityOf[path], let size = Image.dimensions(ofFileAt: URL(fileURLWithPath: path)) else {
+                    others += faces
+                    continue
+                }
                 let centre = (x: Double(size.width) / 2, y: Double(size.height) / 2)
-                let labelled = faces.compactMap { face in face.box.map { (face, $0) } }.min { a, b in
+                let nearest = faces.compactMap { face in face.box.map { (face, $0) } }.min { a, b in
                     distance(a.1, centre) < distance(b.1, centre)
                 }
-                guard let labelled else { continue }
-                predicted.append(labelled.0.personId.map(Int.init) ?? -1)
-                truth.append(index[identity]!)
+                guard let nearest else { others += faces; continue }
+                labelled.append((nearest.0, identity))
+                others += faces.filter { $0.faceId != nearest.0.faceId }
             }
-            return ClusteringMetrics.evaluate(predicted: predicted, truth: truth)
+            return (labelled, others)
+        }
+
+        /// Scores the labelled face of each photo: the one nearest the image centre.
+        static func score(store: any FaceStore, identityOf: [String: String], identities: [String]) async throws -> ClusteringScores {
+            let index = Dictionary(uniqueKeysWithValues: identities.enumerated().map { ($1, $0) })
+            let labelled = try await labelledFaces(store: store, identityOf: identityOf).labelled
+            return ClusteringMetrics.evaluate(predicted: labelled.map { $0.face.personId.map(Int.init) ?? -1 },
+                                              truth: labelled.map { index[$0.identity]! })
+        }
+
+        struct Purity {
+            var report: String
+        }
+
+        /// Per person made: the share of its labelled faces that carry its majority identity, and the
+        /// persons holding no labelled face at all (made only of background faces, which LFW's
+        /// labels cannot score: look at them).
+        static func purity(store: any FaceStore, identityOf: [String: String]) async throws -> Purity {
+            let (labelled, others) = try await labelledFaces(store: store, identityOf: identityOf)
+            var identitiesOf: [Int64: [String: Int]] = [:], background: [Int64: [Int64]] = [:]
+            for (face, identity) in labelled { if let p = face.personId { identitiesOf[p, default: [:]][identity, default: 0] += 1 } }
+            for face in others { if let p = face.personId { background[p, default: []].append(face.faceId) } }
+            let persons = Set(identitiesOf.keys).union(background.keys)
+            var majority = 0, total = 0, impure: [String] = []
+            for (person, counts) in identitiesOf.sorted(by: { $0.key < $1.key }) {
+                let top = counts.values.max()!, all = counts.values.reduce(0, +)
+                majority += top
+                total += all
+                if top < all { impure.append("\(person) (\(top)/\(all))") }
+            }
+            let backgroundOnly = background.filter { identitiesOf[$0.key] == nil }.sorted { $0.key < $1.key }
+            var lines = [String(format: "    purity: %d persons; %.4f of their labelled faces carry their person's majority identity; %d impure",
+                                persons.count, total == 0 ? 1 : Double(majority) / Double(total), impure.count)]
+            if !impure.isEmpty { lines.append("    impure persons (majority/labelled): " + impure.joined(separator: ", ")) }
+            lines.append("    persons of background faces only: \(backgroundOnly.count)")
+            for (person, faces) in backgroundOnly {
+                lines.append("      person \(person): faces " + faces.map(String.init).joined(separator: " "))
+            }
+            return Purity(report: lines.joined(separator: "\n"))
         }
 
         static func distance(_ box: BoundingBox, _ centre: (x: Double, y: Double)) -> Double {

@@ -7,7 +7,7 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure quality on labelled data.",
-        subcommands: [Detection.self, Verification.self, Clustering.self]
+        subcommands: [Detection.self, Verification.self, Clustering.self, Strangers.self]
     )
 
     struct Detection: AsyncParsableCommand {

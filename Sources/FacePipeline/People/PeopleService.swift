@@ -12,6 +12,10 @@ import Foundation
 /// and deleting do not touch the flag: they speak about the person, and the user has not checked each
 /// of its (machine-grouped) faces. `unassign` and `delete` clear the flag, so the face is back in the
 /// machine's hands; the history row still says the user took it away from the person.
+///
+/// "Not this person": unassigning a face, moving it to another person and `reject` record that the
+/// face is not the person it left; matching, clustering and full reclusters respect that forever
+/// (until the user puts the face back there).
 public struct PeopleService: Sendable {
     private let store: any FaceBrowsing
     /// Written to the history rows ("frs" is the pipeline's).
@@ -111,12 +115,17 @@ public struct PeopleService: Sendable {
         case .person(let id):
             let person = try await requirePerson(id)
             let message = "move face \(list) to person \(id) \"\(PersonRow.displayName(person))\""
-            if !dryRun { try await assignConfirmed(faces, to: id) }
+            if !dryRun {
+                try await rememberLeaving(try await requireFaces(faces), except: id)
+                try await store.forgetRejections(faces: faces, person: id)
+                try await assignConfirmed(faces, to: id)
+            }
             return report("move", message, dryRun, person: id, faces: faces)
         case .newPerson(let name):
             let name = try name.map(Self.validName)
             let label = name.map { "\"\($0)\"" } ?? "with a machine name"
             guard !dryRun else { return report("move", "move face \(list) to a new person \(label)", true, faces: faces) }
+            try await rememberLeaving(try await requireFaces(faces), except: nil)
             let person = try await store.createPerson(name: name, faces: faces, reason: .user, actor: actor, verified: true)
             return report("move", "move face \(list) to new person \(person.id) \"\(PersonRow.displayName(person))\"",
                           false, person: person.id, faces: faces)
@@ -135,9 +144,24 @@ public struct PeopleService: Sendable {
     public func unassign(faces: [Int64], dryRun: Bool = false) async throws -> ChangeReport {
         let faces = Self.unique(faces)
         guard !faces.isEmpty else { throw PeopleError.nothingToDo("no faces given to unassign") }
-        _ = try await requireFaces(faces)
-        if !dryRun { try await store.assign(faces: faces, to: nil, reason: .user, actor: actor, verified: false) }
+        let details = try await requireFaces(faces)
+        if !dryRun {
+            try await rememberLeaving(details, except: nil)
+            try await store.assign(faces: faces, to: nil, reason: .user, actor: actor, verified: false)
+        }
         return report("unassign", "unassign face \(faces.map(String.init).joined(separator: ", "))", dryRun, faces: faces)
+    }
+
+    /// "Not this person": the faces leave `person` (those in it become unassigned) and never go
+    /// back to it by machine.
+    public func reject(faces: [Int64], from person: Int64, dryRun: Bool = false) async throws -> ChangeReport {
+        let faces = Self.unique(faces)
+        guard !faces.isEmpty else { throw PeopleError.nothingToDo("no faces given to reject") }
+        let found = try await requirePerson(person)
+        _ = try await requireFaces(faces)
+        let message = "remember face \(faces.map(String.init).joined(separator: ", ")) is not person \(person) \"\(PersonRow.displayName(found))\""
+        if !dryRun { try await store.reject(faces: faces, from: person, actor: actor) }
+        return report("reject", message, dryRun, person: person, faces: faces)
     }
 
     public func setHidden(_ id: Int64, hidden: Bool, dryRun: Bool = false) async throws -> ChangeReport {
@@ -169,6 +193,14 @@ public struct PeopleService: Sendable {
         let missing = ids.filter { found[$0] == nil }
         guard missing.isEmpty else { throw PeopleError.noSuchFaces(missing) }
         return ids.compactMap { found[$0] }
+    }
+
+    /// Records that each face is not the person it is leaving (unless it stays with `except`).
+    private func rememberLeaving(_ faces: [FaceDetail], except target: Int64?) async throws {
+        let leaving = faces.filter { $0.face.personId != nil && $0.face.personId != target }
+        for (person, group) in Dictionary(grouping: leaving, by: { $0.face.personId! }).sorted(by: { $0.key < $1.key }) {
+            try await store.reject(faces: group.map(\.face.id), from: person, actor: actor)
+        }
     }
 
     /// The move and the confirmation in one transaction (see `FaceStore.assign`).
@@ -214,18 +246,20 @@ public struct PeopleService: Sendable {
     }
 }
 
-/// A group of unassigned faces that look like one new person.
+/// A group of unassigned faces that look like one new person, with why: its size and how alike its faces are.
 public struct FaceSuggestion: Codable, Sendable, Equatable {
     public var faces: [FaceRow]
+    /// Mean similarity of the faces to each other (cosine; FaceNet says "same person" from 0.48).
+    public var meanSimilarity: Float
 }
 
 extension PeopleService {
-    /// Unassigned, embedded faces grouped by `FaceGrouping`, for the user to accept as new persons.
-    public func suggestions(threshold: Float = FaceGrouping.suggestionThreshold) async throws -> [FaceSuggestion] {
-        let unassigned = try await store.embeddings(model: FaceNet.modelTag).filter { $0.personId == nil }
-        let groups = FaceGrouping.groups(unassigned.map { ($0.faceId, $0.vector) }, threshold: threshold)
-        let details = Dictionary(uniqueKeysWithValues: try await store.faceDetails(ids: groups.flatMap { $0 })
+    /// The new persons clustering would make from the unassigned faces above the quality gate
+    /// (`Recognizer.suggestions`), most confident first, for the user to accept.
+    public func suggestions(options: Recognizer.Options = Recognizer.Options()) async throws -> [FaceSuggestion] {
+        let groups = try await Recognizer(store: store, options: options).suggestions()
+        let details = Dictionary(uniqueKeysWithValues: try await store.faceDetails(ids: groups.flatMap(\.faces))
             .map { ($0.face.id, FaceRow($0)) })
-        return groups.map { FaceSuggestion(faces: $0.compactMap { details[$0] }) }
+        return groups.map { FaceSuggestion(faces: $0.faces.compactMap { details[$0] }, meanSimilarity: $0.meanSimilarity) }
     }
 }

@@ -84,18 +84,21 @@ extension PostgresStore {
         try await read("embeddings") { db in
             // Streamed row by row: only the decoded vectors are held, not the whole result twice.
             let rows = try await db.query("""
-                SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified" FROM "Faces"
+                SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified",
+                       "Score", "FaceSize", "Landmarks" FROM "Faces"
                 WHERE "Embedding" IS NOT NULL AND (\(model)::text IS NULL OR "EmbeddingModel" = \(model))
                 ORDER BY "Id"
                 """, logger: logger)
             var result: [StoredEmbedding] = []
-            for try await (id, personId, bytes, item, quality, verified) in rows.decode((Int64, Int64?, Data, Int64, Double?, Bool).self) {
+            for try await (id, personId, bytes, item, quality, verified, score, size, landmarks)
+                in rows.decode((Int64, Int64?, Data, Int64, Double?, Bool, Double?, Int?, Data?).self) {
                 guard let vector = FloatCodec.decode(bytes) else {
                     throw FaceStoreError(.invalidData, operation: "", backend: .postgres, id: id,
                                          detail: "embedding of \(bytes.count) bytes is not a multiple of 4")
                 }
                 result.append(StoredEmbedding(faceId: id, personId: personId, vector: vector, mediaItemId: item,
-                                            quality: quality, isUserVerified: verified))
+                                            quality: quality, isUserVerified: verified, score: score, faceSize: size,
+                                            landmarks: landmarks.flatMap(FloatCodec.decode)))
             }
             return result
         }

@@ -156,6 +156,7 @@ extension PostgresStore {
             for source in sources where source != target {
                 sourcePersons.append(try await lockPerson(db, source))
                 try await moveFaces(db, fromPerson: source, to: target, reason: .merge, actor: actor)
+                try await moveRejections(db, from: source, to: target)
                 try await db.run(#"DELETE FROM "Persons" WHERE "Id" = \#(source)"#, logger)
             }
             if let adoptedName = Person.nameDonor(target: targetPerson, sources: sourcePersons)?.name {

@@ -12,6 +12,8 @@ public struct AssignmentReason: RawRepresentable, Sendable, Hashable, Expressibl
     public static let user: Self = "user"
     public static let recluster: Self = "recluster"
     public static let merge: Self = "merge"
+    /// "Not this person": the user took the face away from the person; it never goes back by machine.
+    public static let reject: Self = "reject"
     /// Written when a person is deleted and its faces become unassigned.
     public static let deletePerson: Self = "delete"
 }

@@ -11,4 +11,15 @@ public struct StoredEmbedding: Sendable, Equatable {
     public var quality: Double?
     /// A user put this face where it is; automatic steps never move it.
     public var isUserVerified: Bool
+    /// Detector score, box size in pixels and landmarks: with `quality`, what the quality gate reads.
+    public var score: Double?
+    public var faceSize: Int?
+    public var landmarks: [Float]?
+
+    public init(faceId: Int64, personId: Int64?, vector: [Float], mediaItemId: Int64, quality: Double?,
+                isUserVerified: Bool, score: Double? = nil, faceSize: Int? = nil, landmarks: [Float]? = nil) {
+        self.faceId = faceId; self.personId = personId; self.vector = vector; self.mediaItemId = mediaItemId
+        self.quality = quality; self.isUserVerified = isUserVerified
+        self.score = score; self.faceSize = faceSize; self.landmarks = landmarks
+    }
 }

@@ -266,4 +266,26 @@ enum SQLServerSchema {
         createIndex("IX_Persons_PortraitFaceId", on: "Persons", #"INDEX "IX_Persons_PortraitFaceId" ON "Persons" ("PortraitFaceId")"#),
         createIndex("IX_FaceAssignments_FaceId", on: "FaceAssignments", #"INDEX "IX_FaceAssignments_FaceId" ON "FaceAssignments" ("FaceId")"#),
     ]
+
+    /// Migration 3, "not this person". Persons -> FaceRejections cascades directly (Faces -> Persons
+    /// has no action, so there is one cascade path per table); the id types follow the referenced tables.
+    static let createRejections: [String] = [
+        """
+        IF OBJECT_ID(N'FaceRejections', N'U') IS NULL
+        BEGIN
+        \(resolvingIdTypes("""
+            CREATE TABLE "FaceRejections" (
+                "Id" BIGINT IDENTITY(1,1) NOT NULL CONSTRAINT "PK_FaceRejections" PRIMARY KEY,
+                "FaceId" \(id("Faces")) NOT NULL CONSTRAINT "FK_FaceRejections_Faces" REFERENCES "Faces" ("Id") ON DELETE CASCADE,
+                "PersonId" \(id("Persons")) NOT NULL CONSTRAINT "FK_FaceRejections_Persons" REFERENCES "Persons" ("Id") ON DELETE CASCADE,
+                "Actor" NVARCHAR(200) NOT NULL,
+                "CreatedAt" DATETIME2 NOT NULL CONSTRAINT "DF_FaceRejections_CreatedAt" DEFAULT SYSUTCDATETIME()
+            )
+            """))
+        END
+        """,
+        createIndex("UX_FaceRejections_Face_Person", on: "FaceRejections",
+                    #"UNIQUE INDEX "UX_FaceRejections_Face_Person" ON "FaceRejections" ("FaceId", "PersonId")"#),
+        createIndex("IX_FaceRejections_PersonId", on: "FaceRejections", #"INDEX "IX_FaceRejections_PersonId" ON "FaceRejections" ("PersonId")"#),
+    ]
 }

@@ -121,6 +121,12 @@ extension SQLServerStore {
                 }
                 // Faces first: Faces -> Persons has no ON DELETE action (it would close a cascade cycle).
                 try Self.moveFaces(db, fromPerson: source, to: target, reason: .merge, actor: actor)
+                // The merged person is the same person: a face rejected from the source is not the target either.
+                try db.run("""
+                    INSERT INTO "FaceRejections" ("FaceId", "PersonId", "Actor", "CreatedAt")
+                    SELECT r."FaceId", ?, r."Actor", r."CreatedAt" FROM "FaceRejections" r
+                    WHERE r."PersonId" = ? AND NOT EXISTS (SELECT 1 FROM "FaceRejections" t WHERE t."FaceId" = r."FaceId" AND t."PersonId" = ?)
+                    """, [.int(target), .int(source), .int(target)])
                 try db.run(SQLServerSQL.deletePerson, [.int(source)])
             }
             if let adoptedName {

@@ -77,7 +77,8 @@ extension SQLiteStore {
     public func embeddings(model: String?) async throws -> [StoredEmbedding] {
         try await read("embeddings") { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified" FROM "Faces"
+                SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified",
+                       "Score", "FaceSize", "Landmarks" FROM "Faces"
                 WHERE "Embedding" IS NOT NULL AND (? IS NULL OR "EmbeddingModel" = ?)
                 ORDER BY "Id"
                 """, arguments: [model, model])
@@ -87,7 +88,8 @@ extension SQLiteStore {
                 result.append(StoredEmbedding(faceId: id, personId: row["PersonId"],
                                             vector: try Self.decodeFloats(row["Embedding"], face: id) ?? [],
                                             mediaItemId: row["MediaItemId"], quality: row["Quality"],
-                                            isUserVerified: row["IsUserVerified"]))
+                                            isUserVerified: row["IsUserVerified"], score: row["Score"],
+                                            faceSize: row["FaceSize"], landmarks: try Self.decodeFloats(row["Landmarks"], face: id)))
             }
             return result
         }

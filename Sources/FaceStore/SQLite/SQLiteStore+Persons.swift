@@ -142,6 +142,7 @@ extension SQLiteStore {
             for source in sources where source != target {
                 sourcePersons.append(try Self.fetchPerson(db, source))
                 try Self.moveFaces(db, where: #""PersonId" = ?"#, [source], to: target, reason: .merge, actor: actor)
+                try Self.moveRejections(db, from: source, to: target)
                 try db.execute(sql: #"DELETE FROM "Persons" WHERE "Id" = ?"#, arguments: [source])
             }
             if let adoptedName = Person.nameDonor(target: targetPerson, sources: sourcePersons)?.name {
