@@ -33,7 +33,7 @@ struct SeededLibrary: Sendable {
         var width: Int
         var height: Int
         var faces: [DetectedFace]
-        var embeddings: [[Float]]
+        var embeddings: [FaceEmbedding]
         var thumbnails: [Data]
     }
 
@@ -49,7 +49,7 @@ struct SeededLibrary: Sendable {
             // Largest first, so index 0 is the photo's main face.
             let faces = try analyzer.faces(in: image).sorted { $0.box.area > $1.box.area }
             guard !faces.isEmpty else { throw TestFailure("no face found in \(photo.file)") }
-            let embeddings = try analyzer.embeddings(of: faces, in: image).map(\.vector)
+            let embeddings = try analyzer.embeddings(of: faces, in: image)
             let thumbnails = try faces.map { try Thumbnail.jpeg(of: $0, in: image) }
             return Analyzed(file: photo.file, url: url, width: image.width, height: image.height, faces: faces,
                             embeddings: embeddings, thumbnails: thumbnails)
@@ -70,7 +70,8 @@ struct SeededLibrary: Sendable {
                 NewFace(box: BoundingBox(x1: Double(face.box.x), y1: Double(face.box.y), x2: Double(face.box.maxX),
                                          y2: Double(face.box.maxY)),
                         score: Double(face.score), landmarks: face.landmarks.flatMap { [$0.x, $0.y] },
-                        faceSize: Int(face.size), embedding: embedding, embeddingModel: FaceNet.modelTag)
+                        faceSize: Int(face.size), embedding: embedding.vector, embeddingModel: FaceNet.modelTag,
+                        quality: Double(embedding.quality))
             }
             let ids = try await store.complete(item: item.id, owner: "seed", faces: newFaces)
             for (id, thumbnail) in zip(ids, photo.thumbnails) {

@@ -70,7 +70,7 @@ struct CLITests {
         }
         let bench = try FRSBinary.run(["bench", directory.path, "--batch-sizes", "1", "4", "--repeats", "1"])
         #expect(bench.status == 0, "\(bench.stderr)")
-        #expect(bench.stdout.contains("images/s") && bench.stdout.contains("batch  4:"), "\(bench.stdout)")
+        #expect(bench.stdout.contains("photos/s") && bench.stdout.contains("embed, batch  4:"), "\(bench.stdout)")
         // Batched vectors equal batch-1 vectors (the bench prints the largest difference).
         #expect(bench.stdout.contains("e-0") || bench.stdout.contains("0.0e+00"), "\(bench.stdout)")
 

@@ -231,7 +231,8 @@ enum SQLServerSQL {
         """
     /// Binds the model twice (NULL: every model).
     static let embeddings = """
-        SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified" FROM "Faces"
+        SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified",
+               "Score", "FaceSize", "Landmarks" FROM "Faces"
         WHERE "Embedding" IS NOT NULL AND (? IS NULL OR "EmbeddingModel" = ?)
         ORDER BY "Id"
         """

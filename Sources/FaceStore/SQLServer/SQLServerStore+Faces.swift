@@ -74,7 +74,9 @@ extension SQLServerStore {
                 }
                 result.append(StoredEmbedding(faceId: id, personId: try r.optionalInt64("PersonId"), vector: vector,
                                               mediaItemId: try r.int64("MediaItemId"), quality: try r.optionalDouble("Quality"),
-                                              isUserVerified: try r.bool("IsUserVerified")))
+                                              isUserVerified: try r.bool("IsUserVerified"), score: try r.optionalDouble("Score"),
+                                              faceSize: try r.optionalInt("FaceSize"),
+                                              landmarks: try r.optionalData("Landmarks").flatMap(FloatCodec.decode)))
             }
             return result
         }
