@@ -1,4 +1,5 @@
 import Foundation
+import StoreTestSupport
 import Testing
 @testable import FaceStore
 
@@ -6,10 +7,11 @@ import Testing
 /// error and not a hang, and driver diagnostics map to the kinds the store acts on.
 @Suite("ODBC layer")
 struct ODBCTests {
-    /// A TCP port on 127.0.0.1 that nothing listens on: bound, then closed again.
-    static func closedPort() throws -> Int {
+    /// A port on 127.0.0.1 that refuses connections: a socket bound to it without listening. The
+    /// caller keeps the socket open while it connects, so that no other test's server can take the
+    /// port in between (a server that accepts and never speaks TDS would make the connect wait).
+    static func closedPort() throws -> (port: Int, socket: Int32) {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -20,13 +22,17 @@ struct ODBCTests {
                 bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
             }
         }
-        try #require(bound, "could not bind a probe socket")
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            close(socket)
+            throw TestSetupError(description: "could not bind a probe socket")
+        }
+        return (Int(UInt16(bigEndian: address.sin_port)), socket)
     }
 
     @Test("connecting through FreeTDS to a closed port fails at once with a clear message")
     func closedPortFails() async throws {
-        let port = try Self.closedPort()
+        let (port, probe) = try Self.closedPort()
+        defer { close(probe) }
         let store = try SQLServerStore(location: "mssql://frs:Secr3tPW@127.0.0.1:\(port)/frs?login_timeout=5")
         let started = Date()
         do {
