@@ -31,13 +31,19 @@ public func openFaceStore(
 /// `body` succeeds or throws: server connections must be closed before the process ends.
 public func withFaceStore<T>(_ location: String, migrate: Bool = true,
                              _ body: (any FaceStore) async throws -> T) async throws -> T {
-    let store = try await openFaceStore(location, migrate: migrate)
-    do {
-        let result = try await body(store)
-        try await store.close()
-        return result
-    } catch {
-        try? await store.close()
-        throw error
+    try await openFaceStore(location, migrate: migrate).closing(body)
+}
+
+extension FaceStore {
+    /// Runs `body` on this store, then closes it, whether `body` succeeds or throws.
+    public func closing<T>(_ body: (any FaceStore) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            try await close()
+            return result
+        } catch {
+            try? await close()
+            throw error
+        }
     }
 }

@@ -109,16 +109,10 @@ struct BenchCommand: AsyncParsableCommand {
         settings.precision = precision
         if let side { settings.detection.maxSide = side }
         try settings.dataDirectory.create()
-        let store = try await openFaceStore(settings.database)
         let started = Date()
-        let summary: PipelineCycle.Summary
-        do {
-            summary = try await PipelineCycle(store: store, settings: settings, recognition: Recognizer.Options(), stop: StopSignal())
+        let summary = try await withFaceStore(settings.database) { store in
+            try await PipelineCycle(store: store, settings: settings, recognition: Recognizer.Options(), stop: StopSignal())
                 .run(folders: [folder], dryRun: false, progress: { Console.status($0) })
-            try await store.close()
-        } catch {
-            try? await store.close()
-            throw error
         }
         let total = Date().timeIntervalSince(started)
         let s = summary.detection.stages

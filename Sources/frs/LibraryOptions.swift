@@ -69,14 +69,7 @@ struct LibraryOptions: ParsableArguments {
     /// before the process exits. Nil, without calling `body`, when a dry run finds no database.
     func withStore<T>(_ settings: Settings, dryRun: Bool = false, _ body: (any FaceStore) async throws -> T) async throws -> T? {
         guard let store = try await openStore(settings, dryRun: dryRun) else { return nil }
-        do {
-            let result = try await body(store)
-            try await store.close()
-            return result
-        } catch {
-            try? await store.close()
-            throw error
-        }
+        return try await store.closing(body)
     }
 }
 
