@@ -12,10 +12,10 @@ struct FRS: AsyncParsableCommand {
         The original system's flags still work: --test is `frs test`, --db `frs detect`, --watch `frs watch`, \
         --recognize `frs recognize`, --recluster `frs recluster`, --all `frs run`, --automate `frs automate`.
         """,
-        subcommands: [TestCommand.self, AddCommand.self, DetectCommand.self, WatchCommand.self, EmbedCommand.self,
-                      ClusterCommand.self, ReclusterCommand.self, RecognizeCommand.self, PeopleCommand.self, FacesCommand.self,
-                      SearchCommand.self, ServeCommand.self, RunCommand.self, AutomateCommand.self, ExportCommand.self, CompareCommand.self, ModelsCommand.self,
-                      ConfigCommand.self, EvalCommand.self, BenchCommand.self]
+        subcommands: [Test.self, Add.self, Detect.self, Watch.self, Embed.self,
+                      Cluster.self, Recluster.self, Recognize.self, People.self, Faces.self,
+                      Search.self, Serve.self, Run.self, Automate.self, Export.self, Compare.self, Models.self,
+                      Config.self, Eval.self, Bench.self]
     )
 
     /// The original system's flags, mapped onto subcommands, so that its users' scripts keep working.

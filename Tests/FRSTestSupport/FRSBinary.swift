@@ -17,8 +17,8 @@ public enum FRSBinary {
     }()
 
     /// Runs frs to the end and returns its status and output.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-        try ProcessResult.run(url, arguments, environment: environment)
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
+        try await ProcessResult.run(url, arguments, environment: environment)
     }
 
     /// A frs process, not started yet, writing standard output and error to `output` (or nowhere).
@@ -46,7 +46,15 @@ public struct ProcessResult: Sendable {
     public var stderr: String
     public var stdoutData: Data
 
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+    /// Runs `executable` to the end on a thread of its own: waiting on a cooperative thread would starve
+    /// every other test's tasks (there are as many cooperative threads as cores).
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
+        try await offCooperativePool { try runBlocking(executable, arguments, environment: environment) }
+    }
+
+    /// Runs `executable` to the end on the calling thread. Only for short commands (curl against a
+    /// local server) and for clean-up in `defer`, where nothing can be awaited.
+    public static func runBlocking(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -65,6 +73,23 @@ public struct ProcessResult: Sendable {
         while !reader.isFinished { usleep(1000) }
         return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                              stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
+    }
+}
+
+/// Runs blocking work (waiting for a process, a pipe, a socket) on a thread of its own and awaits it.
+/// Swift's cooperative pool has one thread per core; a test that blocks one stalls the tasks of every
+/// test running beside it, in-process web servers included.
+public func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
+extension Process {
+    /// Waits for the process to exit without holding a cooperative thread.
+    public func exited() async {
+        while isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        waitUntilExit()
     }
 }
 

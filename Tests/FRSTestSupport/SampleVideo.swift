@@ -37,7 +37,8 @@ public enum SampleVideo {
         guard let ffmpeg = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw Failure(description: "ffmpeg is needed to make test videos: run scripts/bootstrap (apt-get install ffmpeg)")
         }
-        let result = try ProcessResult.run(URL(fileURLWithPath: ffmpeg), arguments)
+        // Blocking (a few seconds): the vision tests that make clips are synchronous, CPU-bound tests.
+        let result = try ProcessResult.runBlocking(URL(fileURLWithPath: ffmpeg), arguments)
         guard result.status == 0 else { throw Failure(description: "ffmpeg failed: \(result.stderr)") }
     }
 }

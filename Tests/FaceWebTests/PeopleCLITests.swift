@@ -10,8 +10,8 @@ import Testing
 struct PeopleCLITests {
     /// Runs frs with `--database` and returns stdout; fails the test on a non-zero exit.
     @discardableResult
-    func frs(_ database: TestDatabase, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try FRSBinary.run(arguments + ["--database", database.location])
+    func frs(_ database: TestDatabase, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let result = try await FRSBinary.run(arguments + ["--database", database.location])
         #expect(result.status == 0, "frs \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
         return result.stdout
     }
@@ -23,30 +23,30 @@ struct PeopleCLITests {
     @Test(arguments: TestBackends.all)
     func listShowAndFaces(_ backend: StoreBackend) async throws {
         try await withSeededLibrary(backend) { database, library in
-            let rows = try #require(try JSONSerialization.jsonObject(with: Data(frs(database, ["people", "list", "--json"]).utf8)) as? [[String: Any]])
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(await frs(database, ["people", "list", "--json"]).utf8)) as? [[String: Any]])
             #expect(rows.count == 3)
             #expect(Set(rows.compactMap { $0["name"] as? String }) == ["Hamid Mir", "Imran Khan", "Unknown-3"])
             #expect(rows.allSatisfy { $0["faces"] as? Int == 2 && $0["photos"] as? Int == 2 && $0["hidden"] as? Bool == false })
 
-            let byName = try frs(database, ["people", "list", "--sort", "name", "--csv"]).split(separator: "\n")
+            let byName = try await frs(database, ["people", "list", "--sort", "name", "--csv"]).split(separator: "\n")
             #expect(byName[0] == "id,name,faces,photos,hidden")
             #expect(byName.dropFirst().map { $0.split(separator: ",")[1] } == ["Hamid Mir", "Imran Khan", "Unknown-3"])
-            let byId = try frs(database, ["people", "list", "--sort", "id"])
+            let byId = try await frs(database, ["people", "list", "--sort", "id"])
             #expect(byId.contains("Hamid Mir"), "\(byId)")
 
-            let show = try frs(database, ["people", "show", String(library.hamid)])
+            let show = try await frs(database, ["people", "show", String(library.hamid)])
             #expect(show.contains("Hamid_MIR.jpg") && show.contains("hamidMir.jpg"), "\(show)")
             #expect(show.contains("2 face(s) in 2 photo(s)"))
 
-            let unassigned = try frs(database, ["faces", "list", "--unassigned", "--json"])
+            let unassigned = try await frs(database, ["faces", "list", "--unassigned", "--json"])
             let unassignedIds = try #require(try JSONSerialization.jsonObject(with: Data(unassigned.utf8)) as? [[String: Any]])
                 .compactMap { ($0["id"] as? NSNumber)?.int64Value }
             #expect(unassignedIds.contains(library.faces["Jenny.jpg"]!))
             #expect(unassignedIds.count == library.allFaces.count - 6)
-            let ofImran = try frs(database, ["faces", "list", "--person", String(library.imran)])
+            let ofImran = try await frs(database, ["faces", "list", "--person", String(library.imran)])
             #expect(ofImran.contains("Imran-Khan.jpg") && ofImran.contains("Imran_Khan.jpg"))
 
-            let missing = try FRSBinary.run(["people", "show", "987654", "--database", database.location])
+            let missing = try await FRSBinary.run(["people", "show", "987654", "--database", database.location])
             #expect(missing.status != 0)
             #expect(missing.stderr.contains("no person with id 987654"), "\(missing.stderr)")
         }
@@ -55,19 +55,19 @@ struct PeopleCLITests {
     @Test(arguments: TestBackends.all)
     func renameMergeAndDryRuns(_ backend: StoreBackend) async throws {
         try await withSeededLibrary(backend) { database, library in
-            let dry = try frs(database, ["people", "rename", String(library.shaista), "Shaista Lodhi", "--dry-run"])
+            let dry = try await frs(database, ["people", "rename", String(library.shaista), "Shaista Lodhi", "--dry-run"])
             #expect(dry.hasPrefix("would rename"), "\(dry)")
             #expect(try await withStore(database) { try await $0.person(id: library.shaista)?.name } == "Unknown-3")
 
-            try frs(database, ["people", "rename", String(library.shaista), "Shaista Lodhi"])
+            try await frs(database, ["people", "rename", String(library.shaista), "Shaista Lodhi"])
             let renamed = try #require(try await withStore(database) { try await $0.person(id: library.shaista) })
             #expect(renamed.name == "Shaista Lodhi" && renamed.isUserNamed)
 
             // Both named: the target's name wins; the source is gone and its faces moved with history.
-            let dryMerge = try frs(database, ["people", "merge", String(library.imran), "--into", String(library.hamid), "--dry-run"])
+            let dryMerge = try await frs(database, ["people", "merge", String(library.imran), "--into", String(library.hamid), "--dry-run"])
             #expect(dryMerge.contains("would merge"))
             #expect(try await withStore(database) { try await $0.person(id: library.imran) } != nil)
-            let merged = try frs(database, ["people", "merge", String(library.imran), "--into", String(library.hamid), "--json"])
+            let merged = try await frs(database, ["people", "merge", String(library.imran), "--into", String(library.hamid), "--json"])
             let report = try #require(try JSONSerialization.jsonObject(with: Data(merged.utf8)) as? [String: Any])
             #expect(report["action"] as? String == "merge" && report["dryRun"] as? Bool == false)
             try await withStore(database) { (store: any FaceStore) async throws in
@@ -79,9 +79,9 @@ struct PeopleCLITests {
                 #expect(history.last?.reason == .merge && history.last?.fromPersonId == library.imran)
             }
 
-            let bad = try FRSBinary.run(["people", "merge", "424242", "--into", String(library.hamid), "--database", database.location])
+            let bad = try await FRSBinary.run(["people", "merge", "424242", "--into", String(library.hamid), "--database", database.location])
             #expect(bad.status != 0 && bad.stderr.contains("424242"), "\(bad.stderr)")
-            let badRename = try FRSBinary.run(["people", "rename", "424243", "X", "--database", database.location])
+            let badRename = try await FRSBinary.run(["people", "rename", "424243", "X", "--database", database.location])
             #expect(badRename.status != 0 && badRename.stderr.contains("424243"))
         }
     }
@@ -90,13 +90,13 @@ struct PeopleCLITests {
     func moveUnassignHideDelete(_ backend: StoreBackend) async throws {
         try await withSeededLibrary(backend) { database, library in
             let jenny = library.faces["Jenny.jpg"]!
-            let dry = try frs(database, ["people", "move", String(jenny), "--to", String(library.shaista), "--dry-run"])
+            let dry = try await frs(database, ["people", "move", String(jenny), "--to", String(library.shaista), "--dry-run"])
             #expect(dry.hasPrefix("would move"))
             try await withStore(database) { (store: any FaceStore) async throws in
                 #expect(try await store.assignments(face: jenny).isEmpty)
             }
 
-            try frs(database, ["people", "move", String(jenny), "--to", String(library.shaista)])
+            try await frs(database, ["people", "move", String(jenny), "--to", String(library.shaista)])
             try await withStore(database) { (store: any FaceStore) async throws in
                 let face = try #require(try await store.faces(person: library.shaista).first { $0.id == jenny })
                 #expect(face.isUserVerified)
@@ -104,40 +104,40 @@ struct PeopleCLITests {
                 #expect(history.count == 1 && history[0].reason == .user && history[0].toPersonId == library.shaista)
             }
 
-            let moved = try frs(database, ["people", "move", String(jenny), "--new", "--name", "Jenny", "--json"])
+            let moved = try await frs(database, ["people", "move", String(jenny), "--new", "--name", "Jenny", "--json"])
             let newPerson = try #require(((try JSONSerialization.jsonObject(with: Data(moved.utf8)) as? [String: Any])?["personId"] as? NSNumber)?.int64Value)
             try await withStore(database) { (store: any FaceStore) async throws in
                 #expect(try await store.person(id: newPerson)?.name == "Jenny")
                 #expect(try await store.faces(person: newPerson).map(\.id) == [jenny])
             }
 
-            try frs(database, ["people", "unassign", String(jenny)])
+            try await frs(database, ["people", "unassign", String(jenny)])
             try await withStore(database) { (store: any FaceStore) async throws in
                 #expect(try await store.faces(person: newPerson).isEmpty)
                 #expect(try await store.assignments(face: jenny).last?.toPersonId == nil)
             }
 
-            let badMove = try FRSBinary.run(["people", "move", "999999", "--to", String(library.hamid), "--database", database.location])
+            let badMove = try await FRSBinary.run(["people", "move", "999999", "--to", String(library.hamid), "--database", database.location])
             #expect(badMove.status != 0 && badMove.stderr.contains("999999"), "\(badMove.stderr)")
-            let badTarget = try FRSBinary.run(["people", "move", String(jenny), "--to", "888888", "--database", database.location])
+            let badTarget = try await FRSBinary.run(["people", "move", String(jenny), "--to", "888888", "--database", database.location])
             #expect(badTarget.status != 0 && badTarget.stderr.contains("888888"))
 
-            try frs(database, ["people", "hide", String(library.shaista)])
+            try await frs(database, ["people", "hide", String(library.shaista)])
             #expect(try await withStore(database) { try await $0.person(id: library.shaista)?.isHidden } == true)
-            #expect(!(try frs(database, ["people", "list", "--no-hidden"]).contains("Unknown-3")))
-            #expect(try frs(database, ["people", "list"]).contains("Unknown-3"))
-            try frs(database, ["people", "unhide", String(library.shaista)])
+            #expect(!(try await frs(database, ["people", "list", "--no-hidden"]).contains("Unknown-3")))
+            #expect(try await frs(database, ["people", "list"]).contains("Unknown-3"))
+            try await frs(database, ["people", "unhide", String(library.shaista)])
             #expect(try await withStore(database) { try await $0.person(id: library.shaista)?.isHidden } == false)
 
-            let dryDelete = try frs(database, ["people", "delete", String(library.shaista), "--dry-run"])
+            let dryDelete = try await frs(database, ["people", "delete", String(library.shaista), "--dry-run"])
             #expect(dryDelete.contains("would delete") && dryDelete.contains("2 face(s)"))
-            try frs(database, ["people", "delete", String(library.shaista)])
+            try await frs(database, ["people", "delete", String(library.shaista)])
             try await withStore(database) { (store: any FaceStore) async throws in
                 #expect(try await store.person(id: library.shaista) == nil)
                 let face = library.faces["lodhi.jpg"]!
                 #expect(try await store.assignments(face: face).last?.reason == .deletePerson)
             }
-            #expect(try frs(database, ["faces", "list", "--unassigned"]).contains("lodhi.jpg"))
+            #expect(try await frs(database, ["faces", "list", "--unassigned"]).contains("lodhi.jpg"))
         }
     }
 
@@ -172,7 +172,7 @@ struct PeopleCLITests {
                             ["people", "unassign", String(imran)],
                             ["people", "delete", String(library.hamid)]]
             for command in commands {
-                let result = try FRSBinary.run(command + ["--database", database.location])
+                let result = try await FRSBinary.run(command + ["--database", database.location])
                 #expect(result.status != 0, "\(command.joined(separator: " ")): the confirmation failed, so the change must fail")
             }
             try await withStore(database) { (store: any FaceStore) async throws in
@@ -189,13 +189,13 @@ struct PeopleCLITests {
         try await withSeededLibrary(backend) { database, library in
             // A stored photo of Imran Khan: its own face is among his, so he must come first.
             let photo = Paths.seed.appendingPathComponent("Imran_Khan.jpg").path
-            let output = try frs(database, ["search", photo, "--json"])
+            let output = try await frs(database, ["search", photo, "--json"])
             let faces = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
             let best = try #require(faces.compactMap { ($0["matches"] as? [[String: Any]])?.first }
                 .max { ($0["score"] as? Double ?? 0) < ($1["score"] as? Double ?? 0) })
             #expect((best["personId"] as? NSNumber)?.int64Value == library.imran, "\(output)")
             #expect(best["isMatch"] as? Bool == true)
-            let text = try frs(database, ["search", photo])
+            let text = try await frs(database, ["search", photo])
             #expect(text.contains("Imran Khan") && text.contains("(match)"), "\(text)")
         }
     }

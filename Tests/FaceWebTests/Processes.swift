@@ -88,7 +88,7 @@ enum Curl {
             try body.write(to: file)
             arguments += ["--data-binary", "@\(file.path)"]
         }
-        let result = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/curl"), arguments + [url])
+        let result = try ProcessResult.runBlocking(URL(fileURLWithPath: "/usr/bin/curl"), arguments + [url])
         guard result.status == 0, let status = Int(result.stdout) else {
             throw TestFailure("curl \(method) \(url) failed (\(result.status)): \(result.stderr)")
         }

@@ -58,10 +58,10 @@ struct WebAPITests {
         }
     }
 
-    @Test func nonLoopbackAddressNeedsAToken() throws {
+    @Test func nonLoopbackAddressNeedsAToken() async throws {
         // Names that only start like a loopback address are DNS names like any other.
         for host in ["0.0.0.0", "127.x.example", "127.0.0.1.nip.io", "127.0.0.1.rebind.attacker.example", "localhost.example"] {
-            let result = try FRSBinary.run(["serve", "--host", host, "--port", "0", "--database", "/nonexistent/x.sqlite"],
+            let result = try await FRSBinary.run(["serve", "--host", host, "--port", "0", "--database", "/nonexistent/x.sqlite"],
                                            environment: ["FRS_WEB_TOKEN": ""])
             #expect(result.status != 0)
             #expect(result.stderr.contains("without a token"), "--host \(host): \(result.stderr)")
@@ -75,10 +75,10 @@ struct WebAPITests {
         let serve = ["serve", "--port", "0", "--database", database.location]
         for weak in [String(repeating: " ", count: 16), " \(Self.token) ", "short-token", String(repeating: "ab", count: 10),
                      "token with spaces 0123456789"] {
-            let result = try FRSBinary.run(serve + ["--token", weak], environment: ["FRS_WEB_TOKEN": ""])
+            let result = try await FRSBinary.run(serve + ["--token", weak], environment: ["FRS_WEB_TOKEN": ""])
             #expect(result.status != 0, "token '\(weak)' was accepted")
             #expect(result.stderr.contains("token"), "\(result.stderr)")
-            let fromEnvironment = try FRSBinary.run(serve, environment: ["FRS_WEB_TOKEN": weak])
+            let fromEnvironment = try await FRSBinary.run(serve, environment: ["FRS_WEB_TOKEN": weak])
             #expect(fromEnvironment.status != 0, "FRS_WEB_TOKEN '\(weak)' was accepted")
         }
 
@@ -180,8 +180,8 @@ struct WebAPITests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try SampleVideo.make(photos: ["Jenny.jpg", "GroupM.jpg"], at: folder.appendingPathComponent("clip.mp4"))
         let arguments = ["--database", database.location, "--data-dir", database.dataDirectory.root.path]
-        #expect(try FRSBinary.run(["add", folder.path] + arguments).status == 0)
-        #expect(try FRSBinary.run(["detect"] + arguments).status == 0)
+        #expect(try await FRSBinary.run(["add", folder.path] + arguments).status == 0)
+        #expect(try await FRSBinary.run(["detect"] + arguments).status == 0)
 
         let server = try TestServer(database: database)
         defer { server.stop() }

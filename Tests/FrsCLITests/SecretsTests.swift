@@ -22,11 +22,11 @@ struct SecretsTests {
         "DRIVER={SQL Server};SERVER=sql.internal;DATABASE=FRS;UID=sa;PWD=Hunter2Secret",
         "DRIVER={SQL Server};SERVER=sql.internal;DATABASE=FRS;UID=sa;PWD={Hunter2;Secret}",
     ])
-    func configShow(_ location: String) throws {
+    func configShow(_ location: String) async throws {
         let (root, environment) = try Self.isolated()
         defer { try? FileManager.default.removeItem(at: root) }
         for run in [["config", "show", "--database", location], ["config", "show"]] {
-            let result = try FRSBinary.run(run, environment: environment.merging(["FRS_DATABASE_URL": location]) { $1 })
+            let result = try await FRSBinary.run(run, environment: environment.merging(["FRS_DATABASE_URL": location]) { $1 })
             #expect(result.status == 0, "\(result.stderr)")
             let output = result.stdout + result.stderr
             #expect(!output.contains("Hunter2") && !output.contains("Secret"), "\(output)")
@@ -39,10 +39,10 @@ struct SecretsTests {
         "DRIVER={SQL Server};SERVER=127.0.0.1,1;DATABASE=FRS;UID=sa;PWD=Hunter2Secret",
         "postgres://frs:Hunt#er2Secret@127.0.0.1:1/frs",
     ])
-    func keywordStrings(_ location: String) throws {
+    func keywordStrings(_ location: String) async throws {
         let (root, environment) = try Self.isolated()
         defer { try? FileManager.default.removeItem(at: root) }
-        let result = try FRSBinary.run(["people", "list", "--database", location], environment: environment)
+        let result = try await FRSBinary.run(["people", "list", "--database", location], environment: environment)
         #expect(result.status != 0)
         let output = result.stdout + result.stderr
         #expect(!output.contains("Hunter2"), "\(output)")

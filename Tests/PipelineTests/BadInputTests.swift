@@ -25,8 +25,8 @@ struct BadInputPipelineTests {
         try FileManager.default.copyItem(at: Library.seed.appendingPathComponent("IK.png"), to: folder.appendingPathComponent("really-a-png.jpg"))
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("dangling.jpg").path, withDestinationPath: "/nonexistent/photo.jpg")
 
-        #expect(try library.frs(["add", folder.path]).status == 0)
-        let detect = try library.frs(["detect"])
+        #expect(try await library.frs(["add", folder.path]).status == 0)
+        let detect = try await library.frs(["detect"])
         #expect(detect.status == 0, "\(detect.stderr)")
         // The 20000x20000 header must be refused before its 1.2 GB of pixels are allocated.
         let peak = detect.stdout.components(separatedBy: "peak memory ").last.flatMap { Int($0.prefix { $0.isNumber }) } ?? 0
@@ -47,9 +47,9 @@ struct BadInputPipelineTests {
             #expect(stored?.contains(reason) == true, "\(name): \(stored ?? "no failure recorded")")
         }
         // Failed photos are not retried unless asked.
-        let again = try library.frs(["detect"])
+        let again = try await library.frs(["detect"])
         #expect(again.stdout.contains("in 0 photos; 0 failed"), "\(again.stdout)")
-        let retry = try library.frs(["detect", "--retry-failed"])
+        let retry = try await library.frs(["detect", "--retry-failed"])
         #expect(retry.stdout.contains("8 failed"), "\(retry.stdout)")
     }
 }

@@ -22,7 +22,7 @@ struct HostileInputTests {
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("loop.jpg").path,
                                                    withDestinationPath: folder.appendingPathComponent("loop.jpg").path)
 
-        let add = try library.timedFrs(["add", folder.path])
+        let add = try await library.timedFrs(["add", folder.path])
         #expect(!add.hung, "frs add must not hang on special files: \(add.output)")
         #expect(add.status == 1, "skipped files make the status non-zero: \(add.output)")
         #expect(add.output.contains("pipe.jpg: is a FIFO (named pipe), not a regular file"), "\(add.output)")
@@ -30,7 +30,7 @@ struct HostileInputTests {
         #expect(add.output.contains("added 1,") && add.output.contains("unreadable 1"), "Jenny added, the link loop recorded: \(add.output)")
         #expect(!add.output.contains("permission"), "\(add.output)")
 
-        let detect = try library.timedFrs(["detect"])
+        let detect = try await library.timedFrs(["detect"])
         #expect(!detect.hung && detect.status == 0, "\(detect.output)")
         let failed = try await withFaceStore(library.database) { try await $0.failedItems(limit: 10) }
         #expect(failed.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["loop.jpg"])
@@ -38,14 +38,14 @@ struct HostileInputTests {
         #expect(failed.first?.error.contains("dangling") == false, "\(failed)")
 
         // Named directly, to a command that reads images.
-        let test = try library.timedFrs(["test", folder.appendingPathComponent("pipe.jpg").path,
+        let test = try await library.timedFrs(["test", folder.appendingPathComponent("pipe.jpg").path,
                                          folder.appendingPathComponent("zero.jpg").path], library: false)
         #expect(!test.hung && test.status == 1, "\(test.output)")
         #expect(test.output.contains("is a FIFO (named pipe)") && test.output.contains("is a character device"), "\(test.output)")
     }
 
     @Test("a BMP that claims a huge size is refused in plain words, not with OpenCV's assertion text")
-    func hugeBMP() throws {
+    func hugeBMP() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("frs-bmp-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -55,7 +55,7 @@ struct HostileInputTests {
             + le32(40) + le32(20000) + le32(20000) + [1, 0, 24, 0] + le32(0) + le32(1_200_000_000) + le32(2835) + le32(2835) + le32(0) + le32(0)
         let file = folder.appendingPathComponent("huge.bmp")
         try Data(header).write(to: file)
-        let result = try FRSBinary.run(["test", file.path])
+        let result = try await FRSBinary.run(["test", file.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("huge.bmp: image is 20000x20000 pixels, more than the 150-megapixel limit"), "\(result.stderr)")
         #expect(!result.stderr.contains("CV_IO_MAX_IMAGE_PIXELS") && !result.stderr.contains("Assertion"), "\(result.stderr)")
@@ -71,10 +71,10 @@ struct HostileInputTests {
         try watch.run()
         defer { if watch.isRunning { kill(watch.processIdentifier, SIGKILL) } }
         // Jenny detected means the folder scan got past the FIFO.
-        for _ in 0..<1200 where ((try? await library.statusCounts())?.done ?? 0) < 1 { usleep(100_000) }
+        for _ in 0..<1200 where ((try? await library.statusCounts())?.done ?? 0) < 1 { try await Task.sleep(for: .milliseconds(100)) }
         #expect(try await library.statusCounts() == StatusCounts(done: 1))
         kill(watch.processIdentifier, SIGTERM)
-        for _ in 0..<200 where watch.isRunning { usleep(100_000) }
+        for _ in 0..<200 where watch.isRunning { try await Task.sleep(for: .milliseconds(100)) }
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(!watch.isRunning, "watch must stop at the first SIGTERM: \(text)")
         if !watch.isRunning { #expect(watch.terminationReason == .exit && watch.terminationStatus == 0, "\(text)") }
@@ -87,13 +87,13 @@ struct HostileInputTests {
         defer { Task { await library.destroy() } }
         let odd = library.photos.appendingPathComponent("a,b\r\"c\".jpg")
         try FileManager.default.copyItem(at: Library.seed.appendingPathComponent("lodhi.jpg"), to: odd)
-        #expect(try library.frs(["add", library.photos.path]).status == 0)
+        #expect(try await library.frs(["add", library.photos.path]).status == 0)
         try await library.storeFaces(perPhoto: 3)
 
         let file = library.root.appendingPathComponent("faces.csv")
         let export = try FRSBinary.process(["export", "faces", "--csv"] + library.arguments, output: file)
         try export.run()
-        export.waitUntilExit()
+        await export.exited()
         #expect(export.terminationStatus == 0)
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(text.hasPrefix("face_id,path,frame,x1,y1,x2,y2,score,person_id,person_name\n"), "\(text)")
@@ -105,7 +105,7 @@ struct HostileInputTests {
     func changedPhotoThumbnails(backend: StoreBackend) async throws {
         let library = try await Library.make(backend, photos: ["Jenny.jpg"])
         defer { Task { await library.destroy() } }
-        #expect(try library.frs(["add", library.photos.path]).status == 0)
+        #expect(try await library.frs(["add", library.photos.path]).status == 0)
         let old = try await library.storeFaces(perPhoto: 2)
         #expect(library.thumbnailFiles() == old.sorted())
 
@@ -113,7 +113,7 @@ struct HostileInputTests {
         let photo = library.photos.appendingPathComponent("Jenny.jpg")
         try FileManager.default.removeItem(at: photo)
         try FileManager.default.copyItem(at: Library.seed.appendingPathComponent("lodhi.jpg"), to: photo)
-        let add = try library.frs(["add", library.photos.path])
+        let add = try await library.frs(["add", library.photos.path])
         #expect(add.status == 0 && add.stdout.contains("changed 1"), "\(add.stdout)\(add.stderr)")
         #expect(library.thumbnailFiles().isEmpty, "the removed faces' thumbnails must go with them: \(library.thumbnailFiles())")
         #expect(try await library.statusCounts() == StatusCounts(pending: 1))
@@ -130,11 +130,11 @@ struct HostileInputTests {
         try FileManager.default.createDirectory(at: thumbnails, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Library.seed.appendingPathComponent("IK.png"), to: thumbnails.appendingPathComponent("1.jpg"))
 
-        let add = try FRSBinary.run(["add", library.photos.path] + arguments)
+        let add = try await FRSBinary.run(["add", library.photos.path] + arguments)
         #expect(add.status == 0 && add.stdout.contains("added 2,"), "\(add.stdout)\(add.stderr)")
-        let again = try FRSBinary.run(["add", library.photos.path] + arguments)
+        let again = try await FRSBinary.run(["add", library.photos.path] + arguments)
         #expect(again.stdout.contains("added 0, changed 0, unchanged 2"), "\(again.stdout)\(again.stderr)")
-        let named = try FRSBinary.run(["add", thumbnails.appendingPathComponent("1.jpg").path] + arguments)
+        let named = try await FRSBinary.run(["add", thumbnails.appendingPathComponent("1.jpg").path] + arguments)
         #expect(named.status == 1 && named.stderr.contains("inside frs's own data directory"), "\(named.stderr)")
         let paths = try await withFaceStore(data.appendingPathComponent("frs.sqlite").path) { store in
             try await store.itemsNeedingWork(limit: 10, includeFailed: true).map(\.path)
@@ -154,7 +154,7 @@ struct HostileInputTests {
         _ = photo.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         close(descriptor)
 
-        let add = try library.frs(["add", library.photos.path])
+        let add = try await library.frs(["add", library.photos.path])
         #expect(add.status == 1, "\(add.stdout)\(add.stderr)")
         #expect(add.stderr.contains("caf\\xe9.jpg: the file name is not valid UTF-8"), "\(add.stderr)")
         #expect(add.stdout.contains("added 1,"), "\(add.stdout)")
@@ -172,18 +172,18 @@ struct HostileInputTests {
         let name = "evil\u{1B}[2J\u{1B}[31mRED\nforged line.jpg"
         try FileManager.default.copyItem(at: Library.seed.appendingPathComponent("Jenny.jpg"), to: library.photos.appendingPathComponent(name))
 
-        let add = try library.frs(["add", "--verbose", library.photos.path])
+        let add = try await library.frs(["add", "--verbose", library.photos.path])
         #expect(add.status == 0, "\(add.stderr)")
         #expect(!add.stderr.contains("\u{1B}") && !add.stderr.contains("\nforged"), "\(add.stderr.debugDescription)")
         #expect(add.stderr.contains("evil\\x1b[2J\\x1b[31mRED\\nforged line.jpg"), "\(add.stderr.debugDescription)")
         try await library.storeFaces(perPhoto: 1)
 
-        let list = try library.frs(["faces", "list"])
+        let list = try await library.frs(["faces", "list"])
         #expect(list.status == 0, "\(list.stderr)")
         #expect(!list.stdout.contains("\u{1B}") && !list.stdout.contains("\nforged"), "\(list.stdout.debugDescription)")
         #expect(list.stdout.contains("evil\\x1b[2J"), "\(list.stdout.debugDescription)")
         // JSON keeps the exact name, escaped the JSON way.
-        let json = try library.frs(["faces", "list", "--json"])
+        let json = try await library.frs(["faces", "list", "--json"])
         #expect(json.stdout.contains("evil\\u001b[2J") && !json.stdout.contains("\u{1B}"), "\(json.stdout.debugDescription)")
     }
 
@@ -223,7 +223,7 @@ struct HostileInputTests {
             (["embed"], #"SELECT COUNT(*) FROM "Faces" WHERE "Embedding" IS NOT NULL"#),
         ]
         for (command, query) in steps {
-            let result = try library.frs(command)
+            let result = try await library.frs(command)
             #expect(result.status == 0, "\(command): \(result.stderr)")
             // A backup that copies only frs.sqlite (no -wal file) must have what the command wrote.
             let copy = library.root.appendingPathComponent("copy-\(command[0]).sqlite")
@@ -245,15 +245,15 @@ extension Library {
 
     /// Runs frs (with this library's arguments unless `library` is false), killing it when it has not
     /// ended after `seconds`: a test of "never hangs" must not hang itself.
-    func timedFrs(_ command: [String], library: Bool = true, seconds: Double = 120) throws -> TimedRun {
+    func timedFrs(_ command: [String], library: Bool = true, seconds: Double = 120) async throws -> TimedRun {
         let log = root.appendingPathComponent("run-\(UUID().uuidString.prefix(8)).out")
         let process = try FRSBinary.process(command + (library ? arguments : []), output: log)
         try process.run()
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(50_000) }
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         let hung = process.isRunning
         if hung { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        await process.exited()
         return TimedRun(status: process.terminationStatus, output: (try? String(contentsOf: log, encoding: .utf8)) ?? "", hung: hung)
     }
 

@@ -26,9 +26,9 @@ struct RecognitionLockTests {
         let observed = try await withFaceStore(library.database) { store in
             try await store.withRecognitionLock(waiting: { Issue.record("nobody else holds the lock yet") }) {
                 try cluster.run()
-                let said = Self.waitFor("waiting for the recognition run already going on this library", in: log)
+                let said = await Self.waitFor("waiting for the recognition run already going on this library", in: log)
                 // Still waiting a moment later, and nothing written meanwhile.
-                usleep(1_000_000)
+                try await Task.sleep(for: .seconds(1))
                 return (said: said, running: cluster.isRunning, persons: try await store.persons(includeHidden: true).count)
             }
         }
@@ -36,7 +36,7 @@ struct RecognitionLockTests {
         #expect(observed.running, "the second run must wait while the lock is held: \(Self.text(log))")
         #expect(observed.persons == 0)
 
-        cluster.waitUntilExit()
+        await cluster.exited()
         #expect(cluster.terminationStatus == 0, "\(Self.text(log))")
         let persons = try await withFaceStore(library.database) { try await $0.persons(includeHidden: true) }
         #expect(persons.count == 3 && persons.allSatisfy { $0.faceCount == 5 }, "\(persons.map(\.faceCount)) \(Self.text(log))")
@@ -54,10 +54,10 @@ struct RecognitionLockTests {
         let log = library.root.appendingPathComponent("cluster.out")
         let cluster = try FRSBinary.process(["cluster", "--verbose"] + library.arguments, output: log)
         try cluster.run()
-        let holding = Self.waitFor("recognition lock taken", in: log)
-        usleep(500_000)
+        let holding = await Self.waitFor("recognition lock taken", in: log)
+        try await Task.sleep(for: .milliseconds(500))
         kill(cluster.processIdentifier, SIGKILL)
-        cluster.waitUntilExit()
+        await cluster.exited()
         await blocker.release()
         #expect(holding, "the run must get as far as taking the lock: \(Self.text(log))")
         #expect(cluster.terminationReason == .uncaughtSignal)
@@ -68,7 +68,7 @@ struct RecognitionLockTests {
         let attempt = Task {
             try await store.withRecognitionLock(waiting: { waited.set() }) { done.set() }
         }
-        for _ in 0..<300 where !done.isSet { usleep(100_000) }
+        for _ in 0..<300 where !done.isSet { try await Task.sleep(for: .milliseconds(100)) }
         let free = done.isSet, wasHeld = waited.isSet
         #expect(free, "the killed holder's lock must be free")
         #expect(!wasHeld, "nobody holds the lock after its holder was killed")
@@ -77,7 +77,7 @@ struct RecognitionLockTests {
             try await store.close()
         }
         // And a new run does the work the killed one did not.
-        let again = try library.frs(["cluster"])
+        let again = try await library.frs(["cluster"])
         #expect(again.status == 0 && again.stdout.contains("3 new persons"), "\(again.stdout)\(again.stderr)")
     }
 
@@ -91,7 +91,7 @@ struct RecognitionLockTests {
                 try FRSBinary.process(["cluster"] + library.arguments, output: library.root.appendingPathComponent("cluster\(run).out"))
             }
             for run in runs { try run.run() }
-            for run in runs { run.waitUntilExit() }
+            for run in runs { await run.exited() }
             let logs = (0..<2).map { Self.text(library.root.appendingPathComponent("cluster\($0).out")) }
             #expect(runs.allSatisfy { $0.terminationStatus == 0 }, "trial \(trial): \(logs)")
 
@@ -110,10 +110,10 @@ struct RecognitionLockTests {
     }
 
     /// Polls `file` until it contains `text`, for at most a minute.
-    static func waitFor(_ text: String, in file: URL) -> Bool {
+    static func waitFor(_ text: String, in file: URL) async -> Bool {
         for _ in 0..<600 {
             if Self.text(file).contains(text) { return true }
-            usleep(100_000)
+            try? await Task.sleep(for: .milliseconds(100))
         }
         return false
     }
@@ -133,14 +133,17 @@ final class WriteBlocker: Sendable {
         switch library.backend {
         case .sqlite:
             let queue = try DatabaseQueue(path: library.database)
-            finished = Task.detached {
-                try queue.inDatabase { db in
-                    try db.execute(sql: "BEGIN IMMEDIATE")
-                    taken.set()
-                    while !released.isSet { usleep(20_000) }
-                    try db.execute(sql: "ROLLBACK")
+            // The transaction is held on a thread of its own: GRDB's queue blocks its caller.
+            finished = Task {
+                try await offCooperativePool {
+                    try queue.inDatabase { db in
+                        try db.execute(sql: "BEGIN IMMEDIATE")
+                        taken.set()
+                        while !released.isSet { usleep(20_000) }
+                        try db.execute(sql: "ROLLBACK")
+                    }
+                    try queue.close()
                 }
-                try queue.close()
             }
         case .postgres:
             let store = try PostgresStore(url: library.database, maximumConnections: 1)

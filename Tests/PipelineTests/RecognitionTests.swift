@@ -38,15 +38,15 @@ struct ExportedRow: Decodable, Equatable {
 }
 
 extension Library {
-    func export() throws -> [ExportedRow] {
-        let result = try frs(["export", "faces", "--json"])
+    func export() async throws -> [ExportedRow] {
+        let result = try await frs(["export", "faces", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         return try result.stdout.split(separator: "\n").map { try JSONDecoder().decode(ExportedRow.self, from: Data($0.utf8)) }
     }
 
     /// BCubed F of the labelled (centre) face of each LFW photo; identity from the file name.
-    func bcubedF() throws -> ClusteringScores {
-        let rows = try export()
+    func bcubedF() async throws -> ClusteringScores {
+        let rows = try await export()
         var predicted: [Int] = [], truth: [Int] = [], identities: [String: Int] = [:]
         for (path, faces) in Dictionary(grouping: rows, by: \.path) {
             let centre = faces.min { a, b in Self.offCentre(a) < Self.offCentre(b) }!
@@ -77,26 +77,26 @@ struct RecognitionTests {
         let once = try await Library.make(backend, photos: [])
         defer { Task { await once.destroy() } }
         try LFWSample.copy(photos, to: once.photos)
-        let all = try once.frs(["--all", once.photos.path])
+        let all = try await once.frs(["--all", once.photos.path])
         #expect(all.status == 0 && all.stdout.contains("60 new"), "\(all.stdout)\(all.stderr)")
-        let oneShot = try once.bcubedF()
+        let oneShot = try await once.bcubedF()
         #expect(oneShot.bcubedF > 0.9, "one run: \(oneShot)")
 
         // Running again does nothing new.
-        let before = try once.export()
-        let again = try once.frs(["run"])
+        let before = try await once.export()
+        let again = try await once.frs(["run"])
         #expect(again.status == 0 && again.stdout.contains("0 new,"), "\(again.stdout)")
-        #expect(try once.export() == before)
+        await #expect(try once.export() == before)
 
         let stepwise = try await Library.make(backend, photos: [])
         defer { Task { await stepwise.destroy() } }
         try LFWSample.copy(firstHalf, to: stepwise.photos)
-        #expect(try stepwise.frs(["run", stepwise.photos.path]).status == 0)
+        await #expect(try stepwise.frs(["run", stepwise.photos.path]).status == 0)
         try LFWSample.copy(secondHalf, to: stepwise.photos)
-        let second = try stepwise.frs(["run"])
+        let second = try await stepwise.frs(["run"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("matched"), "\(second.stdout)")
-        let incremental = try stepwise.bcubedF()
+        let incremental = try await stepwise.bcubedF()
         #expect(abs(incremental.bcubedF - oneShot.bcubedF) <= 0.01, "incremental \(incremental) vs one run \(oneShot)")
     }
 
@@ -106,7 +106,7 @@ struct RecognitionTests {
         let library = try await Library.make(backend, photos: [])
         defer { Task { await library.destroy() } }
         try LFWSample.copy(photos, to: library.photos)
-        #expect(try library.frs(["run", library.photos.path]).status == 0)
+        #expect(try await library.frs(["run", library.photos.path]).status == 0)
 
         let store = try await library.openStore()
         let persons = try await store.persons(includeHidden: true)
@@ -122,7 +122,7 @@ struct RecognitionTests {
         let numbersBefore = Set(persons.compactMap(\.person.number))
         try await store.close()
 
-        let result = try library.frs(["--recluster", "--full"])
+        let result = try await library.frs(["--recluster", "--full"])
         #expect(result.status == 0, "\(result.stderr)")
 
         let after = try await library.openStore()

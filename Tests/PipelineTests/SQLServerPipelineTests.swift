@@ -48,7 +48,7 @@ struct SQLServerPipelineTests {
         }
         try await admin.close()
 
-        let detect = try library.frs(["detect"])
+        let detect = try await library.frs(["detect"])
         #expect(detect.status == 0, "\(detect.stderr)")
         #expect(try await library.statusCounts() == StatusCounts(done: 3))
         let stored = try await library.storedFaces()

@@ -36,8 +36,8 @@ struct Library {
     /// Arguments that point a `frs` command at this library.
     var arguments: [String] { ["--database", database, "--data-dir", dataDirectory.path, "--config", root.appendingPathComponent("none.conf").path] }
 
-    func frs(_ command: [String], _ extra: [String] = []) throws -> ProcessResult {
-        try FRSBinary.run(command + arguments + extra)
+    func frs(_ command: [String], _ extra: [String] = []) async throws -> ProcessResult {
+        try await FRSBinary.run(command + arguments + extra)
     }
 
     func openStore() async throws -> any FaceStore { try await openFaceStore(database) }

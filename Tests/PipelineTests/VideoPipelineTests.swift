@@ -33,14 +33,14 @@ struct VideoPipelineTests {
         var generator = SystemRandomNumberGenerator()
         try Data((0..<20_000).map { _ in UInt8.random(in: 0...255, using: &generator) }).write(to: library.photos.appendingPathComponent("broken.mov"))
 
-        let add = try library.frs(["add", library.photos.path])
+        let add = try await library.frs(["add", library.photos.path])
         #expect(add.status == 0, "\(add.stderr)")
         #expect(add.stdout.contains("added 2, changed 0, unchanged 0, duplicates 0, unreadable 1"), "\(add.stdout)")
         #expect(add.stderr.contains("broken.mov: not a readable video"), "\(add.stderr)")
         // The photo, six frames (one a second of a 6 s video) and the broken video.
         #expect(try await library.statusCounts() == StatusCounts(pending: 8))
 
-        let detect = try library.frs(["detect"])
+        let detect = try await library.frs(["detect"])
         #expect(detect.status == 0, "\(detect.stderr)")
         #expect(try await library.statusCounts() == StatusCounts(done: 7, failed: 1))
         let store = try await library.openStore()
@@ -49,11 +49,11 @@ struct VideoPipelineTests {
         #expect(failed.count == 1 && failed[0].path.hasSuffix("broken.mov") && failed[0].error.contains("not a readable video"), "\(failed)")
 
         // Each frame holds exactly the faces `frs test` finds in it.
-        let tested = try FRSBinary.run(["test", "--json", clip.path])
+        let tested = try await FRSBinary.run(["test", "--json", clip.path])
         #expect(tested.status == 0, "\(tested.stderr)")
         let expected = try Self.lines(tested.stdout, as: TestLine.self)
         #expect(expected.map(\.frame) == [0, 5, 10, 15, 20, 25])
-        let exported = try library.frs(["export", "faces", "--json"])
+        let exported = try await library.frs(["export", "faces", "--json"])
         let stored = try Self.lines(exported.stdout, as: FaceLine.self)
         #expect(stored.filter { $0.path.hasSuffix("Jenny.jpg") }.map(\.frame) == [nil])
         for line in expected {
@@ -66,15 +66,15 @@ struct VideoPipelineTests {
         #expect(library.thumbnailFiles().count == stored.count, "one thumbnail per face")
 
         // Nothing new on a second pass.
-        let again = try library.frs(["add", library.photos.path])
+        let again = try await library.frs(["add", library.photos.path])
         #expect(again.stdout.contains("added 0, changed 0, unchanged 2,"), "\(again.stdout)")
-        #expect(try library.frs(["detect"]).status == 0)
-        #expect(try library.frs(["export", "faces", "--json"]).stdout == exported.stdout)
+        #expect(try await library.frs(["detect"]).status == 0)
+        #expect(try await library.frs(["export", "faces", "--json"]).stdout == exported.stdout)
 
         // Recognition: Jenny's photo and her two frames in the video are one person.
-        let run = try library.frs(["run"])
+        let run = try await library.frs(["run"])
         #expect(run.status == 0, "\(run.stderr)")
-        let recognised = try Self.lines(try library.frs(["export", "faces", "--json"]).stdout, as: FaceLine.self)
+        let recognised = try Self.lines(try await library.frs(["export", "faces", "--json"]).stdout, as: FaceLine.self)
         let jennyPhoto = recognised.first { $0.path.hasSuffix("Jenny.jpg") }
         let jennyFrames = recognised.filter { $0.path == clip.path && ($0.frame == 10 || $0.frame == 15) }
         #expect(jennyFrames.count == 2 && jennyPhoto?.person_id != nil, "\(recognised.map { ($0.frame, $0.person_id) })")
@@ -83,10 +83,10 @@ struct VideoPipelineTests {
         // A changed video gets new frames; the old frames' faces are gone, not duplicated.
         try FileManager.default.removeItem(at: clip)
         try SampleVideo.make(photos: ["Imran_Khan.jpg"], secondsEach: 3, at: clip)
-        #expect(try library.frs(["add", library.photos.path]).stdout.contains("changed 1,"))
+        #expect(try await library.frs(["add", library.photos.path]).stdout.contains("changed 1,"))
         #expect(try await library.statusCounts() == StatusCounts(pending: 3, done: 1, failed: 1))
-        #expect(try library.frs(["detect"]).status == 0)
-        let replaced = try Self.lines(try library.frs(["export", "faces", "--json"]).stdout, as: FaceLine.self)
+        #expect(try await library.frs(["detect"]).status == 0)
+        let replaced = try Self.lines(try await library.frs(["export", "faces", "--json"]).stdout, as: FaceLine.self)
         #expect(replaced.filter { $0.path == clip.path }.map(\.frame) == [0, 5, 10], "one face in each of the three frames")
     }
 }

@@ -9,7 +9,7 @@ struct WatchTests {
     func watchesAndStops() async throws {
         let library = try await Library.make(.sqlite, photos: ["Jenny.jpg"])
         defer { Task { await library.destroy() } }
-        #expect(try library.frs(["add", library.photos.path]).status == 0)
+        #expect(try await library.frs(["add", library.photos.path]).status == 0)
 
         let log = library.root.appendingPathComponent("watch.log")
         let watch = try FRSBinary.process(["--watch", "--interval", "1"] + library.arguments, output: log)
@@ -19,7 +19,7 @@ struct WatchTests {
         func waitUntil(_ condition: () async throws -> Bool) async throws -> Bool {
             for _ in 0..<300 {
                 if try await condition() { return true }
-                usleep(100_000)
+                try await Task.sleep(for: .milliseconds(100))
             }
             return false
         }
@@ -30,7 +30,7 @@ struct WatchTests {
         #expect((try await library.storedFaces())["GroupM.jpg"]?.count == 6)
 
         kill(watch.processIdentifier, SIGTERM)
-        watch.waitUntilExit()
+        await watch.exited()
         #expect(watch.terminationReason == .exit && watch.terminationStatus == 0)
         let text = try String(contentsOf: log, encoding: .utf8)
         #expect(text.contains("stopped"), "\(text)")
@@ -49,11 +49,11 @@ struct WatchTests {
         defer { if automate.isRunning { kill(automate.processIdentifier, SIGKILL) } }
         var cycles = 0
         for _ in 0..<600 where cycles < 3 {
-            usleep(100_000)
+            try await Task.sleep(for: .milliseconds(100))
             cycles = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").components(separatedBy: "cycle done").count - 1
         }
         kill(automate.processIdentifier, SIGTERM)
-        automate.waitUntilExit()
+        await automate.exited()
         #expect(automate.terminationStatus == 0)
         let text = try String(contentsOf: log, encoding: .utf8)
         #expect(cycles >= 3, "\(text)")

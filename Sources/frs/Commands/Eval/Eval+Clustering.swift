@@ -5,7 +5,7 @@ import FaceStore
 import FaceVision
 import Foundation
 
-extension EvalCommand {
+extension FRS.Eval {
     struct Clustering: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the whole pipeline on labelled photos and score the persons it finds.",

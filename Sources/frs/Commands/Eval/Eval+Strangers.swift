@@ -5,7 +5,7 @@ import FaceStore
 import FaceVision
 import Foundation
 
-extension EvalCommand {
+extension FRS.Eval {
     struct Strangers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Count the persons made from photos in which every face is a different person.",

@@ -3,45 +3,47 @@ import FacePipeline
 import FaceStore
 import Foundation
 
-struct DetectCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "detect",
-        abstract: "Find the faces in every pending photo of the library, once (the original --db).",
-        discussion: """
-        Each photo's faces and thumbnails are stored and the photo marked done in one transaction; \
-        a photo without faces is done too; an unreadable one is marked failed with its reason and \
-        not retried unless --retry-failed. Several `frs detect` processes, on one machine or many \
-        sharing PostgreSQL, split the work between them.
-        """
-    )
+extension FRS {
+    struct Detect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "detect",
+            abstract: "Find the faces in every pending photo of the library, once (the original --db).",
+            discussion: """
+            Each photo's faces and thumbnails are stored and the photo marked done in one transaction; \
+            a photo without faces is done too; an unreadable one is marked failed with its reason and \
+            not retried unless --retry-failed. Several `frs detect` processes, on one machine or many \
+            sharing PostgreSQL, split the work between them.
+            """
+        )
 
-    @OptionGroup var library: LibraryOptions
-    @OptionGroup var detection: PipelineDetectionOptions
-    @OptionGroup var dryRun: DryRunOption
+        @OptionGroup var library: LibraryOptions
+        @OptionGroup var detection: PipelineDetectionOptions
+        @OptionGroup var dryRun: DryRunOption
 
-    func run() async throws {
-        let settings = try library.detectionSettings(detection)
-        let ran: Void? = try await library.withStore(settings, dryRun: dryRun.dryRun) { store in
-            if dryRun.dryRun {
-                try await DetectionReport.dryRun(store: store, retryFailed: detection.retryFailed)
-                return
+        func run() async throws {
+            let settings = try library.detectionSettings(detection)
+            let ran: Void? = try await library.withStore(settings, dryRun: dryRun.dryRun) { store in
+                if dryRun.dryRun {
+                    try await DetectionReport.dryRun(store: store, retryFailed: detection.retryFailed)
+                    return
+                }
+                try await detect(store, settings: settings)
             }
-            try await detect(store, settings: settings)
+            if ran == nil { print("dry run: the database does not exist yet; nothing to detect") }
         }
-        if ran == nil { print("dry run: the database does not exist yet; nothing to detect") }
-    }
 
-    private func detect(_ store: any FaceStore, settings: Settings) async throws {
-        let stop = StopSignal()
-        stop.install { _ in Console.status("frs detect: stopping after the current photo (press again to quit at once)") }
-        let runner = try detection.runner(store: store, settings: settings, stop: stop)
-        try await runner.recover()
-        if detection.retryFailed {
-            let count = try await store.requeueFailed()
-            if count > 0 { Console.status("frs detect: trying \(count) failed photo\(count == 1 ? "" : "s") again") }
+        private func detect(_ store: any FaceStore, settings: Settings) async throws {
+            let stop = StopSignal()
+            stop.install { _ in Console.status("frs detect: stopping after the current photo (press again to quit at once)") }
+            let runner = try detection.runner(store: store, settings: settings, stop: stop)
+            try await runner.recover()
+            if detection.retryFailed {
+                let count = try await store.requeueFailed()
+                if count > 0 { Console.status("frs detect: trying \(count) failed photo\(count == 1 ? "" : "s") again") }
+            }
+            let summary = try await DetectionReport.run(runner, store: store)
+            print(DetectionReport.describe(summary))
         }
-        let summary = try await DetectionReport.run(runner, store: store)
-        print(DetectionReport.describe(summary))
     }
 }
 

@@ -1,0 +1,34 @@
+import ArgumentParser
+import FacePipeline
+
+extension FRS.People {
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a person and their faces.")
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Person id.") var id: Int64
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let page = try await store.withPeople { try await $0.person(id) }
+            if json {
+                print(try JSONOutput.string(page))
+                return
+            }
+            let person = page.person
+            print("person \(person.id) \"\(Printable.escaped(person.name))\": \(person.faces) face(s) in \(person.photos) photo(s)"
+                  + (person.hidden ? ", hidden" : "") + (person.userNamed ? ", named by a user" : ""))
+            print(FaceTable.render(page.faces))
+        }
+    }
+}
+
+enum FaceTable {
+    static func render(_ faces: [FaceRow]) -> String {
+        Table.render(header: ["face", "person", "verified", "box", "path"], rows: faces.map { face in
+            [String(face.id), face.personId.map(String.init) ?? "-", face.verified ? "yes" : "",
+             face.box.map { $0.map { String(Int($0.rounded())) }.joined(separator: ",") } ?? "",
+             face.path + (face.frame.map { " frame \($0)" } ?? "")]
+        })
+    }
+}
