@@ -9,7 +9,8 @@ extension PostgresStore {
                       appointment: try r["Appointment"].decode(String?.self), type: try r["Type"].decode(String?.self),
                       portraitFaceId: try r["PortraitFaceId"].decode(Int64?.self),
                       portraitMediaFileId: try r["PortraitMediaFileId"].decode(Int64?.self),
-                      isHidden: try r["IsHidden"].decode(Bool.self), isUserNamed: try r["IsUserNamed"].decode(Bool.self))
+                      isHidden: try r["IsHidden"].decode(Bool.self), isUserNamed: try r["IsUserNamed"].decode(Bool.self),
+                      birthDate: try r["BirthDate"].decode(Date?.self).map(CalendarDay.init(utcDayOf:)))
     }
 
     func notFoundPerson(_ id: Int64) -> FaceStoreError {
@@ -128,6 +129,14 @@ extension PostgresStore {
         try await transaction("setHidden", id: person) { db in
             try await updatePerson(db, person, """
                 UPDATE "Persons" SET "IsHidden" = \(hidden), "ModifiedAt" = now() WHERE "Id" = \(person) RETURNING "Id"
+                """)
+        }
+    }
+
+    public func setBirthDate(person: Int64, _ day: CalendarDay?) async throws {
+        try await transaction("setBirthDate", id: person) { db in
+            try await updatePerson(db, person, """
+                UPDATE "Persons" SET "BirthDate" = \(day?.description)::date, "ModifiedAt" = now() WHERE "Id" = \(person) RETURNING "Id"
                 """)
         }
     }

@@ -14,6 +14,8 @@ public struct Person: Sendable, Equatable {
     public var isHidden: Bool
     /// A user gave or confirmed the name; clustering must not rename such a person.
     public var isUserNamed: Bool
+    /// A face from a photo taken before this day is never given to the person by machine (`BirthDateRule`).
+    public var birthDate: CalendarDay? = nil
 
     /// The machine name for a stable number.
     public static func machineName(number: Int64) -> String { "Unknown-\(number)" }

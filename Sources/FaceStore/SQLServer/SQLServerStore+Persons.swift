@@ -6,7 +6,7 @@ extension SQLServerStore {
                rank: try r.optionalString("Rank"), appointment: try r.optionalString("Appointment"),
                type: try r.optionalString("Type"), portraitFaceId: try r.optionalInt64("PortraitFaceId"),
                portraitMediaFileId: try r.optionalInt64("PortraitMediaFileId"), isHidden: try r.bool("IsHidden"),
-               isUserNamed: try r.bool("IsUserNamed"))
+               isUserNamed: try r.bool("IsUserNamed"), birthDate: CalendarDay.stored(try r.optionalString("BirthDate")))
     }
 
     static func notFoundPerson(_ id: Int64) -> FaceStoreError {
@@ -98,6 +98,12 @@ extension SQLServerStore {
     public func setHidden(person: Int64, hidden: Bool) async throws {
         try await transaction("setHidden", id: person) { db in
             try Self.updatePerson(db, person, SQLServerSQL.setHidden, [.bool(hidden), .int(person)])
+        }
+    }
+
+    public func setBirthDate(person: Int64, _ day: CalendarDay?) async throws {
+        try await transaction("setBirthDate", id: person) { db in
+            try Self.updatePerson(db, person, SQLServerSQL.setBirthDate, [.text(day?.description), .int(person)])
         }
     }
 

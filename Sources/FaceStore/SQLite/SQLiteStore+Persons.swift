@@ -6,7 +6,7 @@ extension SQLiteStore {
         Person(id: row["Id"], number: row["Number"], name: row["Name"], rank: row["Rank"],
                appointment: row["Appointment"], type: row["Type"], portraitFaceId: row["PortraitFaceId"],
                portraitMediaFileId: row["PortraitMediaFileId"], isHidden: row["IsHidden"],
-               isUserNamed: row["IsUserNamed"])
+               isUserNamed: row["IsUserNamed"], birthDate: CalendarDay.stored(row["BirthDate"]))
     }
 
     static func fetchPerson(_ db: Database, _ id: Int64) throws -> Person {
@@ -118,6 +118,14 @@ extension SQLiteStore {
             try Self.updatePerson(db, person, sql: """
                 UPDATE "Persons" SET "IsHidden" = ?, "ModifiedAt" = ? WHERE "Id" = ?
                 """, [hidden, Date(), person])
+        }
+    }
+
+    public func setBirthDate(person: Int64, _ day: CalendarDay?) async throws {
+        try await write("setBirthDate", id: person) { db in
+            try Self.updatePerson(db, person, sql: """
+                UPDATE "Persons" SET "BirthDate" = ?, "ModifiedAt" = ? WHERE "Id" = ?
+                """, [day?.description, Date(), person])
         }
     }
 
