@@ -10,6 +10,6 @@ struct PeopleCommand: AsyncParsableCommand {
         """,
         subcommands: [PeopleListCommand.self, PeopleShowCommand.self, PeopleRenameCommand.self, PeopleMergeCommand.self, PeopleRejectCommand.self,
                       PeopleMoveCommand.self, PeopleUnassignCommand.self, PeopleHideCommand.self,
-                      PeopleUnhideCommand.self, PeopleDeleteCommand.self]
+                      PeopleUnhideCommand.self, PeopleBirthDateCommand.self, PeopleDeleteCommand.self]
     )
 }

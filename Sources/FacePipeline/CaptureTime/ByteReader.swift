@@ -25,10 +25,12 @@ struct ByteReader {
         return bytes[offset ..< offset + count]
     }
 
-    /// Whether the bytes at `offset` are exactly `ascii`.
-    func matches(_ offset: Int, _ ascii: String) -> Bool {
-        guard let s = slice(offset, ascii.utf8.count) else { return false }
-        return s.elementsEqual(ascii.utf8)
+    /// Whether the bytes at `offset` are exactly `ascii` (ASCII only: each character one byte).
+    func matches(_ offset: Int, _ ascii: String) -> Bool { matches(offset, Array(ascii.utf8)) }
+
+    func matches(_ offset: Int, _ expected: [UInt8]) -> Bool {
+        guard let s = slice(offset, expected.count) else { return false }
+        return s.elementsEqual(expected)
     }
 
     private func unsigned(_ offset: Int, width: Int) -> UInt64? {

@@ -15,6 +15,7 @@ enum ExifReader {
     static let maxBytes = 256 * 1024
     static let maxEntries = 512
 
+    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     static let exifPointerTag: UInt16 = 0x8769
     static let dateTimeOriginalTag: UInt16 = 0x9003
     static let offsetTimeOriginalTag: UInt16 = 0x9011
@@ -30,7 +31,7 @@ enum ExifReader {
     static func tiffBlock(_ head: [UInt8]) -> [UInt8]? {
         let r = ByteReader(head)
         if r.u8(0) == 0xFF, r.u8(1) == 0xD8 { return jpegExif(r) }
-        if r.matches(0, "\u{89}PNG\r\n\u{1A}\n") { return pngExif(r) }
+        if r.matches(0, pngSignature) { return pngExif(r) }
         if r.matches(0, "RIFF"), r.matches(8, "WEBP") { return webpExif(r) }
         if r.matches(0, "II*\u{0}") || r.matches(0, "MM\u{0}*") { return head }
         return nil
