@@ -79,10 +79,10 @@ struct BrowserTests {
         try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
         try await withSeededLibrary(.sqlite) { database, library in
             let store = try await database.openStore()
-            // The machine's Shaista person goes: her two faces are unassigned, a group to suggest.
-            try await store.deletePerson(library.shaista, actor: "test")
-            let hamidFile = try #require(try await browsing(store).faceDetails(ids: [library.faces["Hamid_MIR.jpg"]!]).first?.mediaFileId)
-            try await store.setCaptureTime(mediaFile: hamidFile, CaptureTime(year: 2011, month: 4, day: 5, hour: 18, minute: 7,
+            // Hamid Mir goes: his two faces (0.83 alike) are unassigned, a group to suggest.
+            try await store.deletePerson(library.hamid, actor: "test")
+            let imranFile = try #require(try await browsing(store).faceDetails(ids: [library.faces["Imran_Khan.jpg"]!]).first?.mediaFileId)
+            try await store.setCaptureTime(mediaFile: imranFile, CaptureTime(year: 2011, month: 4, day: 5, hour: 18, minute: 7,
                                                                                 second: 0, utcOffsetMinutes: 300))
             let expected = try await PeopleService(store: store, actor: "test").suggestions()
             try await store.close()
@@ -94,8 +94,7 @@ struct BrowserTests {
             try browser.open(server.baseURL + "/faces/unassigned")
             try browser.screenshot(to: Self.screenshots.appendingPathComponent("suggestions-page.png"))
             let groups = try browser.elements("[data-suggestion]")
-            #expect(groups.count == expected.count)
-            if expected.isEmpty { #expect(try browser.source.contains("No suggestions.")) }
+            #expect(groups.count == expected.count && !expected.isEmpty)
             let source = try browser.source
             for (index, (group, suggestion)) in zip(groups, expected).enumerated() {
                 try browser.screenshot(element: group, to: Self.screenshots.appendingPathComponent("suggestion-\(index + 1).png"))
@@ -104,7 +103,7 @@ struct BrowserTests {
             }
 
             // A birth date through the person page's form; a future one is refused with the reason.
-            try browser.open(server.baseURL + "/people/\(library.hamid)")
+            try browser.open(server.baseURL + "/people/\(library.imran)")
             #expect(try browser.source.contains("2011-04-05 18:07:00+05:00"), "the face card shows when its photo was taken")
             try browser.setValue("#birth-date", "1966-03-23")
             try browser.click("#birth-date-submit")
@@ -119,8 +118,8 @@ struct BrowserTests {
 
             let check = try await database.openStore()
             defer { Task { try? await check.close() } }
-            #expect(try await check.person(id: library.hamid)?.birthDate == nil)
-            #expect(try await check.assignments(face: library.faces["Hamid_MIR.jpg"]!).allSatisfy { $0.reason != .user },
+            #expect(try await check.person(id: library.imran)?.birthDate == nil)
+            #expect(try await check.assignments(face: library.faces["Imran_Khan.jpg"]!).allSatisfy { $0.reason != .user },
                     "setting and clearing the date moved no face: its photo is from after it")
         }
     }
