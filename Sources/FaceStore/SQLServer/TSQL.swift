@@ -57,7 +57,7 @@ enum TSQL {
 
     /// An instant as DATETIME2(0) (UTC, whole seconds) from `instantParts`: seconds into the day, then
     /// days since 1970 (DATEADD takes an INT, too small for seconds since 1970 after 2038). NULL binds NULL.
-    static let instant = "DATEADD(SECOND, CAST(? AS INT), DATEADD(DAY, CAST(? AS INT), CAST('1970-01-01' AS DATETIME2(0))))"
+    static let instant = "DATEADD(SECOND, CAST(? AS INT), DATEADD(DAY, CAST(? AS INT), CAST(N'1970-01-01' AS DATETIME2(0))))"
 
     static func instantParts(_ date: Date?) -> [ODBCValue] {
         guard let date else { return [.int(nil as Int64?), .int(nil as Int64?)] }
