@@ -14,7 +14,7 @@ extension Recognizer {
     /// be this alike. Measured on LFW (3,048 photos, FaceNet): of the labelled pairs at 0.75 or more,
     /// 99.9 % are one person (3,971 pairs); at 0.70-0.75 98.6 %, at 0.65-0.70 93 %; and among the faces
     /// a run leaves unassigned, the pairs of mutual nearest neighbours below 0.65 were one person in 3
-    /// of 40. At 0.6 (the old bar, the coherence rule's) 13 of the first 20 suggestions on an LFW
+    /// of 40. With only the coherence rule (0.5 for a pair), 10 of the first 20 suggestions on an LFW
     /// library joined two different people; at 0.75 none does (docs/recognition.md).
     public static let smallGroupMinSimilarity: Float = 0.75
 
