@@ -174,6 +174,9 @@ extension PostgresStore {
                     WHERE "Id" = \(target)
                     """, logger)
             }
+            if let day = Person.adoptedBirthDate(target: targetPerson, sources: sourcePersons) {
+                try await db.run(#"UPDATE "Persons" SET "BirthDate" = \#(day.description)::date WHERE "Id" = \#(target)"#, logger)
+            }
         }
     }
 

@@ -26,6 +26,12 @@ public struct Person: Sendable, Equatable {
     public static func nameDonor(target: Person, sources: [Person]) -> Person? {
         target.isUserNamed ? nil : sources.first { $0.isUserNamed && $0.name != nil }
     }
+
+    /// The birth date a merge gives `target` when it has none: the first source's (a birth date is
+    /// the user's word and must not be lost by merging in the other direction); nil to leave it.
+    public static func adoptedBirthDate(target: Person, sources: [Person]) -> CalendarDay? {
+        target.birthDate == nil ? sources.lazy.compactMap(\.birthDate).first : nil
+    }
 }
 
 /// A person with how many faces and distinct media files show them.

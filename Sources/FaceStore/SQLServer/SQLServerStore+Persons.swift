@@ -120,8 +120,10 @@ extension SQLServerStore {
         try await transaction("merge", id: target) { db in
             let targetPerson = try Self.lockPerson(db, target)
             var adoptedName: String?
+            var sourcePersons: [Person] = []
             for source in sources where source != target {
                 let sourcePerson = try Self.lockPerson(db, source)
+                sourcePersons.append(sourcePerson)
                 if !targetPerson.isUserNamed, adoptedName == nil, sourcePerson.isUserNamed {
                     adoptedName = sourcePerson.name
                 }
@@ -137,6 +139,9 @@ extension SQLServerStore {
             }
             if let adoptedName {
                 try db.run(SQLServerSQL.adoptName, [.text(adoptedName), .int(target)])
+            }
+            if let day = Person.adoptedBirthDate(target: targetPerson, sources: sourcePersons) {
+                _ = try db.rows(SQLServerSQL.setBirthDate, [.text(day.description), .int(target)])
             }
         }
     }

@@ -158,6 +158,9 @@ extension SQLiteStore {
                     UPDATE "Persons" SET "Name" = ?, "IsUserNamed" = 1, "ModifiedAt" = ? WHERE "Id" = ?
                     """, arguments: [adoptedName, Date(), target])
             }
+            if let day = Person.adoptedBirthDate(target: targetPerson, sources: sourcePersons) {
+                try db.execute(sql: #"UPDATE "Persons" SET "BirthDate" = ? WHERE "Id" = ?"#, arguments: [day.description, target])
+            }
         }
     }
 
