@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "FrsCLITests", dependencies: ["frs", "FRSTestSupport"]),
         .testTarget(name: "FaceClusteringTests", dependencies: ["FaceClustering"]),
         .testTarget(name: "FaceEvaluationTests", dependencies: ["FaceEvaluation", "FaceVision"]),
-        .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceStore", "FaceVision"]),
+        .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceStore", "FaceVision", "FRSTestSupport"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["frs", "FRSTestSupport", "StoreTestSupport", "FacePipeline", "FaceStore", "FaceVision", "FaceClustering",

@@ -150,7 +150,13 @@ public struct MediaIndexer: Sendable {
         // A known file with the size and modification time on record is not read again: `watch`
         // scans every cycle, and hashing (and probing videos) would re-read the whole library.
         let known = try await store.mediaFile(path: path)
-        if let known, Self.looksUnchanged(url, known: known) { return .unchanged }
+        if let known, Self.looksUnchanged(url, known: known) {
+            // Added before frs read dates (schema 4): the date is read once, from the file's header only.
+            if !known.captureTimeRead, !dryRun {
+                try await store.setCaptureTime(mediaFile: known.id, CaptureTimeReader.captureTime(of: url))
+            }
+            return .unchanged
+        }
         let info: MediaFileInfo
         do {
             info = try describe(url)
@@ -222,14 +228,18 @@ public struct MediaIndexer: Sendable {
         defer { try? handle.close() }
         var hasher = SHA256()
         var size: Int64 = 0
+        var head: [UInt8]?
+        // Chunks are larger than ExifReader.maxBytes: the first one holds a photo's EXIF block.
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            if head == nil { head = [UInt8](chunk.prefix(ExifReader.maxBytes)) }
             hasher.update(data: chunk)
             size += Int64(chunk.count)
         }
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let mtime = (attributes[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
         return MediaFileInfo(path: url.path, size: size, mtime: mtime, contentHash: hash, kind: video == nil ? .image : .video,
-                             width: video?.width, height: video?.height, frames: video?.frames)
+                             width: video?.width, height: video?.height, frames: video?.frames,
+                             capturedAt: CaptureTimeReader.captureTime(of: url, head: head ?? []))
     }
 
     static func reason(_ error: Error, path: String) -> String {

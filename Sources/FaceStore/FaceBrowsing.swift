@@ -5,6 +5,8 @@ public struct FaceDetail: Sendable, Equatable {
     public var face: StoredFace
     public var mediaFileId: Int64
     public var mediaPath: String
+    /// When the photo or video was taken; nil when unknown.
+    public var capturedAt: CaptureTime? = nil
 }
 
 /// Which faces `faceDetails(filter:)` returns.

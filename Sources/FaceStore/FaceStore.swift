@@ -28,6 +28,11 @@ public protocol FaceStore: Sendable {
     func mediaFile(path: String) async throws -> MediaFile?
     /// Every file with this content hash, so a caller can notice one content under several paths.
     func mediaFiles(contentHash: String) async throws -> [MediaFile]
+    /// Records when a file was taken (nil: the file does not say) and that its date has been read
+    /// (`MediaFile.captureTimeRead`): how `frs add` fills in dates of files added before frs read them.
+    func setCaptureTime(mediaFile: Int64, _ time: CaptureTime?) async throws
+    /// When the photo or video of each face was taken, for the faces whose file says (`BirthDateRule`).
+    func captureTimes() async throws -> [Int64: CaptureTime]
 
     // MARK: Work queue
 
@@ -95,6 +100,9 @@ public protocol FaceStore: Sendable {
     /// Sets the name and marks the person user-named.
     func rename(person: Int64, to name: String) async throws
     func setHidden(person: Int64, hidden: Bool) async throws
+    /// Sets or (nil) clears the birth date: faces from photos taken before it are never given to the
+    /// person by machine (`BirthDateRule`).
+    func setBirthDate(person: Int64, _ day: CalendarDay?) async throws
     /// Uses one of the person's faces (and its media file) as portrait.
     func setPortrait(person: Int64, face: Int64) async throws
     /// Moves every face of `sources` to `target` (history reason `merge`) and deletes the sources.

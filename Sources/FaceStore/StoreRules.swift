@@ -58,3 +58,20 @@ enum PortableSQL {
                (SELECT COUNT(*) FROM "Faces" WHERE "Embedding" IS NULL AND "PersonId" IS NOT NULL)
         """
 }
+
+extension CaptureTime {
+    /// From the `CapturedAt` and `CapturedUtcOffset` columns, as every backend reads them. An offset
+    /// outside what exists on Earth is not trusted (the time is then taken as wall-clock time).
+    static func stored(_ date: Date?, offset: Int?) -> CaptureTime? {
+        guard let date else { return nil }
+        return CaptureTime(date: date, utcOffsetMinutes: offset.flatMap { CaptureTime.offsetRange.contains($0) ? $0 : nil })
+            ?? CaptureTime(date: date, utcOffsetMinutes: nil)
+    }
+}
+
+extension CalendarDay {
+    /// From a `BirthDate` column read as text; a value that is not a real day is treated as none.
+    static func stored(_ text: String?) -> CalendarDay? {
+        text.flatMap { CalendarDay(iso8601: String($0.prefix(10))) }
+    }
+}

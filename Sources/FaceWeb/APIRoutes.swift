@@ -33,6 +33,19 @@ struct APIRoutes {
         var name: String?
         static let shape = #"{"faces": [face ids]} (and "name": "..." when accepting a suggestion)"#
     }
+    /// The key must be there: null clears the date, so a misspelt key must not clear it by accident.
+    struct BirthDateBody: APIBody {
+        var birthDate: String?
+        static let shape = #"{"birth_date": "YYYY-MM-DD"} or {"birth_date": null} to clear it"#
+        enum CodingKeys: String, CodingKey { case birthDate = "birth_date" }
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            guard container.contains(.birthDate) else {
+                throw DecodingError.keyNotFound(CodingKeys.birthDate, .init(codingPath: [], debugDescription: "birth_date is missing"))
+            }
+            birthDate = try container.decodeNil(forKey: .birthDate) ? nil : try container.decode(String.self, forKey: .birthDate)
+        }
+    }
     struct RejectBody: APIBody {
         var faces: [Int64]
         var from: Int64
@@ -87,6 +100,12 @@ struct APIRoutes {
                 let id = try Self.id(context)
                 return try Responses.json(try await people.setHidden(id, hidden: hidden, dryRun: Self.dryRun(request)))
             }
+        }
+        api.post("people/:id/birth-date") { request, context in
+            let id = try Self.id(context)
+            let body = try await Self.decode(BirthDateBody.self, request, context)
+            let day = try body.birthDate.map(PeopleService.birthDate(parsing:))
+            return try Responses.json(try await people.setBirthDate(id, to: day, dryRun: Self.dryRun(request)))
         }
         api.post("people/:id/delete") { request, context in
             let id = try Self.id(context)

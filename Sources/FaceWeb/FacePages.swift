@@ -14,6 +14,7 @@ enum FacePages {
             <input type="checkbox" name="face" value="\(face.id)" id="face-\(face.id)"> face \(face.id)\
             \(face.verified ? " ✓" : "")</label><br>
             <a href="/faces/\(face.id)/photo" class="muted" title="\(HTML.escape(face.path + (face.frame.map { " frame \($0)" } ?? "")))">\(face.frame == nil ? "photo" : "frame")</a>\
+            \(face.capturedAt.map { #" <span class="muted taken" title="when it was taken">\#(HTML.escape(Self.shown($0)))</span>"# } ?? "")\
             \(person == nil ? "" : #" <button type="submit" formaction="/faces/reject" name="reject" value="\#(face.id)" id="reject-\#(face.id)" title="take this face away from the person, for good">Not this person</button>"#)</div>
             """
         }.joined()
@@ -29,6 +30,9 @@ enum FacePages {
             </div><div class="grid">\(cards)</div></form>
             """
     }
+
+    /// A capture time as people read it: "2019-07-14 15:30:00+02:00".
+    static func shown(_ iso8601: String) -> String { iso8601.replacingOccurrences(of: "T", with: " ") }
 
     static func unassigned(_ faces: [FaceRow], suggestions: [FaceSuggestion], persons: [PersonRow], csrf: String,
                            message: String?) -> String {

@@ -43,6 +43,14 @@ struct PageRoutes {
                 return Self.done(try await people.setHidden(id, hidden: hidden), at: "/people/\(id)")
             }
         }
+        router.post("/people/:id/birth-date") { request, context in
+            let id = try APIRoutes.id(context)
+            let form = try await Self.form(request)
+            let text = form.value("birth_date")?.trimmingCharacters(in: .whitespaces) ?? ""
+            // An empty field (or the clear button) removes the date.
+            let day = form.value("clear") != nil || text.isEmpty ? nil : try PeopleService.birthDate(parsing: text)
+            return Self.done(try await people.setBirthDate(id, to: day), at: "/people/\(id)")
+        }
         router.post("/people/:id/delete") { _, context in
             Self.done(try await people.delete(try APIRoutes.id(context)), at: "/")
         }
@@ -131,8 +139,10 @@ struct PageRoutes {
         return try FormData(contentType: request.headers[.contentType], body: buffer) ?? FormData()
     }
 
+    /// Back to `path`, with what was done (and any warnings) shown at the top.
     static func done(_ report: ChangeReport, at path: String) -> Response {
-        Responses.redirect(path + (path.contains("?") ? "&" : "?") + "msg=" + HTML.query(report.message))
+        let message = ([report.message] + report.warnings.map { "warning: " + $0 }).joined(separator: ". ")
+        return Responses.redirect(path + (path.contains("?") ? "&" : "?") + "msg=" + HTML.query(message))
     }
 
     /// Only paths on this server: "//host" or a scheme would make the form an open redirect.

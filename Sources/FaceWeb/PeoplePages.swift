@@ -29,7 +29,8 @@ enum PeoplePages {
         }.joined()
         let content = """
             <h1>\(HTML.escape(person.name)) <span class="muted">#\(id) · \(person.faces) faces in \(person.photos) photos\
-            \(person.hidden ? " · hidden" : "")\(person.userNamed ? "" : " · not named yet")</span></h1>
+            \(person.hidden ? " · hidden" : "")\(person.userNamed ? "" : " · not named yet")\
+            \(person.birthDate.map { " · born \($0)" } ?? "")</span></h1>
             <div class="actions">
             <form method="post" action="/people/\(id)/rename" id="rename-form">\(HTML.csrfField(csrf))
             <input name="name" id="rename-name" value="\(HTML.escape(person.name))" required maxlength="200">
@@ -37,6 +38,11 @@ enum PeoplePages {
             <form method="post" action="/people/\(id)/merge" id="merge-form">\(HTML.csrfField(csrf))
             Merge into <select name="into" id="merge-into">\(otherOptions)</select>
             <button type="submit" id="merge-submit">Merge</button></form>
+            <form method="post" action="/people/\(id)/birth-date" id="birth-date-form">\(HTML.csrfField(csrf))
+            <label title="faces from photos taken before it are never given to this person by the machine">Born
+            <input type="date" name="birth_date" id="birth-date" value="\(HTML.escape(person.birthDate ?? ""))"></label>
+            <button type="submit" id="birth-date-submit">Save</button>\
+            \(person.birthDate == nil ? "" : #" <button type="submit" name="clear" value="1" id="birth-date-clear">Clear</button>"#)</form>
             \(HTML.button(person.hidden ? "Unhide" : "Hide", action: "/people/\(id)/\(person.hidden ? "unhide" : "hide")", csrf: csrf))
             \(HTML.button("Delete person", action: "/people/\(id)/delete", csrf: csrf, danger: true,
                           confirm: "Delete this person? The faces stay, without a person."))

@@ -9,8 +9,9 @@ public enum SampleVideo {
     }
 
     /// `faststart` puts the index at the front, as streaming services do: such a file still opens
-    /// when its end is cut off.
-    public static func make(photos: [String], secondsEach: Int = 2, fps: Int = 5, faststart: Bool = false, at output: URL) throws {
+    /// when its end is cut off. `creationTime` ("2015-06-01T12:00:00Z") goes into the movie header.
+    public static func make(photos: [String], secondsEach: Int = 2, fps: Int = 5, faststart: Bool = false,
+                            creationTime: String? = nil, at output: URL) throws {
         var arguments = ["-v", "error", "-y"]
         for name in photos {
             arguments += ["-loop", "1", "-t", "\(secondsEach)", "-r", "\(fps)", "-i", SharedData.seed.appendingPathComponent(name).path]
@@ -20,7 +21,8 @@ public enum SampleVideo {
         }
         let joined = photos.indices.map { "[v\($0)]" }.joined() + "concat=n=\(photos.count):v=1:a=0,format=yuv420p[out]"
         arguments += ["-filter_complex", (scaled + [joined]).joined(separator: ";"), "-map", "[out]", "-r", "\(fps)",
-                      "-c:v", "libx264", "-g", "10"] + (faststart ? ["-movflags", "+faststart"] : []) + [output.path]
+                      "-c:v", "libx264", "-g", "10"] + (faststart ? ["-movflags", "+faststart"] : [])
+            + (creationTime.map { ["-metadata", "creation_time=\($0)"] } ?? []) + [output.path]
         try ffmpeg(arguments)
     }
 

@@ -102,7 +102,10 @@ struct ODBCTests {
     func placeholderCounts() {
         // The ODBC layer refuses a statement whose value count differs from these before sending it.
         #expect(TSQL.placeholderCount(SQLServerSQL.insertFace) == 9)
-        #expect(TSQL.placeholderCount(SQLServerSQL.insertMediaFile) == 9)
+        // Nine columns, then the capture time (TSQL.instantParts: two) and its offset.
+        #expect(TSQL.placeholderCount(SQLServerSQL.insertMediaFile) == 12)
+        #expect(TSQL.placeholderCount(SQLServerSQL.setCaptureTime) == 5)
+        #expect(TSQL.placeholderCount(SQLServerSQL.setBirthDate) == 2)
         #expect(TSQL.placeholderCount(SQLServerSQL.updateMediaFile) == 9)
         #expect(TSQL.placeholderCount(SQLServerSQL.historyForIds) == 5)
         #expect(TSQL.placeholderCount(SQLServerSQL.faceDetails(.person(1))) == 2)

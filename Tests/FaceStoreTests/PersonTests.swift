@@ -80,11 +80,13 @@ struct PersonTests {
 
             try await store.rename(person: b.id, to: "Bob")
             #expect(try await store.person(id: b.id)?.isUserNamed == true)
+            try await store.setBirthDate(person: b.id, CalendarDay(year: 1961, month: 8, day: 4))
 
             try await store.merge([b.id], into: a.id, actor: "alice")
             #expect(try await store.person(id: b.id) == nil)
             let merged = try #require(try await store.person(id: a.id))
             #expect(merged.name == "Bob" && merged.isUserNamed, "an unnamed target takes the user-given name")
+            #expect(merged.birthDate == CalendarDay(year: 1961, month: 8, day: 4), "and the birth date it lacks")
             #expect(try await store.faces(person: a.id).map(\.id) == faces)
             let moved = try await store.assignments(face: faces[2])
             #expect(moved.map(\.reason) == [.match, .merge])

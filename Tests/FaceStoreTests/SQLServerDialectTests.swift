@@ -45,6 +45,11 @@ struct SQLServerDialectTests {
             #expect(!sql.contains("\\("), "\(name) has unexpanded interpolation")
         }
         #expect(TSQL.placeholderCount(SQLServerSQL.claim) == 6)
+        // Instants go as seconds into the day and whole days since 1970 (floored, so before 1970 too).
+        #expect(TSQL.instantParts(Date(timeIntervalSince1970: 86_400 + 5)) == [.int(5), .int(1)])
+        #expect(TSQL.instantParts(Date(timeIntervalSince1970: -1)) == [.int(86_399), .int(-1)])
+        #expect(TSQL.instantParts(Date(timeIntervalSince1970: -86_400)) == [.int(0), .int(-1)])
+        #expect(TSQL.instantParts(nil) == [.int(nil as Int64?), .int(nil as Int64?)])
         #expect(TSQL.placeholderCount(#"SELECT '?', "a?b", [c?] -- ?"# + "\n/* ? */ ?") == 1)
         #expect(TSQL.placeholderCount("SELECT 'it''s ?' , ?") == 1)
     }

@@ -29,7 +29,7 @@ struct PeopleCLITests {
             #expect(rows.allSatisfy { $0["faces"] as? Int == 2 && $0["photos"] as? Int == 2 && $0["hidden"] as? Bool == false })
 
             let byName = try await frs(database, ["people", "list", "--sort", "name", "--csv"]).split(separator: "\n")
-            #expect(byName[0] == "id,name,faces,photos,hidden")
+            #expect(byName[0] == "id,name,faces,photos,hidden,birth_date")
             #expect(byName.dropFirst().map { $0.split(separator: ",")[1] } == ["Hamid Mir", "Imran Khan", "Unknown-3"])
             let byId = try await frs(database, ["people", "list", "--sort", "id"])
             #expect(byId.contains("Hamid Mir"), "\(byId)")

@@ -305,4 +305,36 @@ struct WebAPITests {
             #expect(again.status == 409)
         }
     }
+
+    /// POST /api/people/ID/birth-date: set, dry run, clear with null; impossible, future, malformed
+    /// and missing values are 400 with the reason, and change nothing.
+    @Test func birthDates() async throws {
+        try await withSeededLibrary(.sqlite) { database, library in
+            let server = try TestServer(database: database)
+            defer { server.stop() }
+            let url = server.baseURL + "/api/people/\(library.hamid)/birth-date"
+            let set = try Curl.json("POST", url, ["birth_date": "1966-03-23"])
+            #expect(set.status == 200 && set.text.contains("to 1966-03-23"), "\(set.text)")
+            let person = try #require(try Curl.request("GET", server.baseURL + "/api/people/\(library.hamid)").json() as? [String: Any])
+            #expect((person["person"] as? [String: Any])?["birthDate"] as? String == "1966-03-23")
+            let dry = try Curl.json("POST", url + "?dryRun=1", ["birth_date": NSNull()])
+            #expect(dry.status == 200 && dry.text.contains("would clear"))
+            for (body, reason) in [(["birth_date": "1966-02-30"], "not a day of the calendar"), (["birth_date": "2999-01-01"], "in the future"),
+                                   (["birth_date": "23.03.1966"], "YYYY-MM-DD"), (["birthdate": "1966-03-23"], "birth_date")] as [([String: Any], String)] {
+                let refused = try Curl.json("POST", url, body)
+                #expect(refused.status == 400 && refused.text.contains(reason), "\(body): \(refused.text)")
+            }
+            let wrongType = try Curl.json("POST", url, ["birth_date": 1966])
+            #expect(wrongType.status == 400)
+            #expect(try Curl.json("POST", server.baseURL + "/api/people/777777/birth-date", ["birth_date": "1966-03-23"]).status == 404)
+            let store = try await database.openStore()
+            #expect(try await store.person(id: library.hamid)?.birthDate == CalendarDay(year: 1966, month: 3, day: 23))
+            try await store.close()
+            #expect(try Curl.json("POST", url, ["birth_date": NSNull()]).status == 200)
+            let cleared = try await database.openStore()
+            #expect(try await cleared.person(id: library.hamid)?.birthDate == nil)
+            try await cleared.close()
+        }
+    }
 }
+

@@ -51,6 +51,29 @@ final class WebDriver: @unchecked Sendable {
         _ = try command("POST", "/element/\(id)/value", ["text": text])
     }
 
+    /// Sets a field's value as a script would: for fields whose typing depends on the browser's
+    /// locale (a date field's keystrokes follow its display format).
+    func setValue(_ css: String, _ value: String) throws {
+        _ = try command("POST", "/execute/sync", ["script": "arguments[0].value = arguments[1]; return 1;",
+                                                  "args": [[Self.elementKey: try element(css)], value]])
+    }
+
+    /// Every element matching `css`, in page order.
+    func elements(_ css: String) throws -> [String] {
+        let found = try command("POST", "/elements", ["using": "css selector", "value": css]) as? [[String: Any]] ?? []
+        return found.compactMap { $0[Self.elementKey] as? String }
+    }
+
+    /// A picture of one element (scrolled into view first), as WebDriver's element screenshot takes it.
+    func screenshot(element id: String, to url: URL) throws {
+        _ = try command("POST", "/execute/sync", ["script": "arguments[0].scrollIntoView(); return 1;",
+                                                  "args": [[Self.elementKey: id]]])
+        guard let base64 = try command("GET", "/element/\(id)/screenshot", nil) as? String, let data = Data(base64Encoded: base64) else {
+            throw TestFailure("no screenshot of element \(id)")
+        }
+        try data.write(to: url)
+    }
+
     func screenshot(to url: URL) throws {
         guard let base64 = try command("GET", "/screenshot", nil) as? String, let data = Data(base64Encoded: base64) else {
             throw TestFailure("no screenshot")

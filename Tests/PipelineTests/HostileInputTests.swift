@@ -96,7 +96,7 @@ struct HostileInputTests {
         await export.exited()
         #expect(export.terminationStatus == 0)
         let text = try String(contentsOf: file, encoding: .utf8)
-        #expect(text.hasPrefix("face_id,path,frame,x1,y1,x2,y2,score,person_id,person_name\n"), "\(text)")
+        #expect(text.hasPrefix("face_id,path,frame,x1,y1,x2,y2,score,person_id,person_name,captured_at\n"), "\(text)")
         #expect(text.components(separatedBy: "\n").filter { $0.hasPrefix("face_id,") }.count == 1)
         #expect(text.contains("\"\(library.photos.path)/a,b\r\"\"c\"\".jpg\""), "\(text)")
     }

@@ -35,6 +35,7 @@ struct ExportedRow: Decodable, Equatable {
     var box: [Double]?
     var person_id: Int64?
     var person_name: String?
+    var captured_at: String?
 }
 
 extension Library {

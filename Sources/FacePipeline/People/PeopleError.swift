@@ -7,6 +7,7 @@ public enum PeopleError: Error, Equatable, CustomStringConvertible, LocalizedErr
     case invalidName(String)
     case nothingToDo(String)
     case notUnassigned([Int64])
+    case invalidDate(String)
 
     public var description: String {
         switch self {
@@ -20,6 +21,8 @@ public enum PeopleError: Error, Equatable, CustomStringConvertible, LocalizedErr
             why
         case .notUnassigned(let ids):
             "face \(ids.map(String.init).joined(separator: ", ")) already belongs to a person; reload the suggestions"
+        case .invalidDate(let why):
+            "invalid birth date: \(why)"
         }
     }
 

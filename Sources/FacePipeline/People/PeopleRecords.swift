@@ -15,6 +15,8 @@ public struct PersonRow: Codable, Sendable, Equatable {
     /// The face shown as portrait (the stored portrait while it still belongs to the person, else the first face).
     public var portraitFaceId: Int64?
     public var portraitThumbnail: String?
+    /// "YYYY-MM-DD"; nil when not given.
+    public var birthDate: String?
 
     init(_ summary: PersonSummary, portrait: FaceDetail?) {
         self.init(summary.person, faces: summary.faceCount, photos: summary.photoCount, portrait: portrait)
@@ -30,6 +32,7 @@ public struct PersonRow: Codable, Sendable, Equatable {
         userNamed = person.isUserNamed
         portraitFaceId = portrait?.face.id
         portraitThumbnail = portrait?.face.thumbnailName
+        birthDate = person.birthDate?.description
     }
 
     /// Rows written by the original system may have no name; they still need a label.
@@ -51,6 +54,8 @@ public struct FaceRow: Codable, Sendable, Equatable {
     public var thumbnail: String?
     public var verified: Bool
     public var score: Double?
+    /// When the photo or video was taken, ISO 8601 (without a zone when the camera did not say one).
+    public var capturedAt: String?
 
     public init(_ detail: FaceDetail) {
         id = detail.face.id
@@ -62,6 +67,7 @@ public struct FaceRow: Codable, Sendable, Equatable {
         thumbnail = detail.face.thumbnailName
         verified = detail.face.isUserVerified
         score = detail.face.score
+        capturedAt = detail.capturedAt?.iso8601
     }
 }
 
@@ -79,6 +85,8 @@ public struct ChangeReport: Codable, Sendable, Equatable {
     /// The person the action ended on (the merge target, the new person of a move), when there is one.
     public var personId: Int64?
     public var faces: [Int64]
+    /// Done anyway, but the user should know (a face moved to a person born after its photo was taken).
+    public var warnings: [String] = []
 }
 
 /// The work queue and the people, for the status page.

@@ -115,12 +115,15 @@ public struct PeopleService: Sendable {
         case .person(let id):
             let person = try await requirePerson(id)
             let message = "move face \(list) to person \(id) \"\(PersonRow.displayName(person))\""
+            let details = try await requireFaces(faces)
             if !dryRun {
-                try await rememberLeaving(try await requireFaces(faces), except: id)
+                try await rememberLeaving(details, except: id)
                 try await store.forgetRejections(faces: faces, person: id)
                 try await assignConfirmed(faces, to: id)
             }
-            return report("move", message, dryRun, person: id, faces: faces)
+            var result = report("move", message, dryRun, person: id, faces: faces)
+            result.warnings = Self.bornAfter(details, person: person)
+            return result
         case .newPerson(let name):
             let name = try name.map(Self.validName)
             let label = name.map { "\"\($0)\"" } ?? "with a machine name"
@@ -169,6 +172,51 @@ public struct PeopleService: Sendable {
         let verb = hidden ? "hide" : "unhide"
         if !dryRun { try await store.setHidden(person: id, hidden: hidden) }
         return report(verb, "\(verb) person \(id) \"\(PersonRow.displayName(person))\"", dryRun, person: id)
+    }
+
+    /// Sets (or with nil clears) a person's birth date. Faces from photos taken before it are never
+    /// given to the person by machine again (`BirthDateRule`); the ones the machine gave it already
+    /// are unassigned now, while faces the user confirmed stay (the user knows best: a camera clock
+    /// may be wrong) and are named in `warnings`.
+    public func setBirthDate(_ id: Int64, to day: CalendarDay?, dryRun: Bool = false) async throws -> ChangeReport {
+        let person = try await requirePerson(id)
+        if let day, day > CalendarDay.today() { throw PeopleError.invalidDate("\(day) is in the future") }
+        var updated = person
+        updated.birthDate = day
+        let before = Self.datedBefore(try await store.faceDetails(filter: .person(id), limit: Int.max / 2), person: updated)
+        let freed = before.filter { !$0.face.isUserVerified }.map(\.face.id)
+        var message = day.map { "set the birth date of person \(id) \"\(PersonRow.displayName(person))\" to \($0)" }
+            ?? "clear the birth date of person \(id) \"\(PersonRow.displayName(person))\""
+        if !freed.isEmpty { message += "; unassign \(freed.count) face(s) from photos taken before it" }
+        if !dryRun {
+            try await store.setBirthDate(person: id, day)
+            if !freed.isEmpty { try await store.assign(faces: freed, to: nil, reason: .user, actor: actor, verified: false) }
+        }
+        var result = report("birth-date", message, dryRun, person: id, faces: freed)
+        result.warnings = Self.bornAfter(before.filter(\.face.isUserVerified), person: updated)
+        return result
+    }
+
+    /// A CLI or form value as a birth date: exactly YYYY-MM-DD, a day that exists, not in the future.
+    public static func birthDate(parsing text: String) throws -> CalendarDay {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let day = CalendarDay(iso8601: trimmed) else {
+            throw PeopleError.invalidDate("\"\(Printable.escaped(String(trimmed.prefix(40))))\" is not a day of the calendar; give it as YYYY-MM-DD, e.g. 1990-04-23")
+        }
+        guard day <= CalendarDay.today() else { throw PeopleError.invalidDate("\(day) is in the future") }
+        return day
+    }
+
+    /// The faces whose photo was taken before the person's birth date.
+    static func datedBefore(_ faces: [FaceDetail], person: Person) -> [FaceDetail] {
+        faces.filter { !BirthDateRule.allows(captured: $0.capturedAt, birthDate: person.birthDate) }
+    }
+
+    /// One warning per face the user put in a person born after its photo was taken.
+    static func bornAfter(_ faces: [FaceDetail], person: Person) -> [String] {
+        datedBefore(faces, person: person).map { face in
+            "face \(face.face.id) is from a photo taken \(face.capturedAt!.iso8601), before the birth date \(person.birthDate!) of person \(person.id) \"\(PersonRow.displayName(person))\"; check the photo's date or the birth date"
+        }
     }
 
     /// Deletes the person; its faces become unassigned (and unverified).

@@ -6,7 +6,7 @@ extension PostgresStore: FaceBrowsing {
     static let faceDetailSelect = """
         SELECT fc."Id", fc."MediaItemId", fc."PersonId", fc."BoundingBox", fc."Name", fc."FrameNumber",
                fc."IsUserVerified", fc."Score", fc."Landmarks", fc."FaceSize", NULL::bytea AS "Embedding",
-               fc."EmbeddingModel", fc."Quality", i."MediaFileId", mf."FilePath"
+               fc."EmbeddingModel", fc."Quality", i."MediaFileId", mf."FilePath", mf."CapturedAt", mf."CapturedUtcOffset"
         FROM "Faces" fc
         JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
         JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
@@ -15,7 +15,7 @@ extension PostgresStore: FaceBrowsing {
     static func faceDetail(_ row: PostgresRow) throws -> FaceDetail {
         let r = row.makeRandomAccess()
         return FaceDetail(face: try storedFace(row), mediaFileId: try r["MediaFileId"].decode(Int64.self),
-                          mediaPath: try r["FilePath"].decode(String.self))
+                          mediaPath: try r["FilePath"].decode(String.self), capturedAt: try captureTime(r))
     }
 
     public func faceDetails(ids: [Int64]) async throws -> [FaceDetail] {

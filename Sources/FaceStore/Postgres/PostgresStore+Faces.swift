@@ -42,7 +42,8 @@ extension PostgresStore {
         try await read(onlyWithoutEmbedding ? "facesWithoutEmbedding" : "faces") { db in
             try await db.rows("""
                 SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
-                       fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score"
+                       fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score",
+                       mf."CapturedAt", mf."CapturedUtcOffset"
                 FROM "Faces" fc
                 JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
                 JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
@@ -57,7 +58,8 @@ extension PostgresStore {
                                    box: try r["BoundingBox"].decode(String?.self).flatMap(BoundingBox.init(text:)),
                                    landmarks: try Self.floats(r["Landmarks"], face: id),
                                    thumbnailName: try r["Name"].decode(String?.self),
-                                   personId: try r["PersonId"].decode(Int64?.self), score: try r["Score"].decode(Double?.self))
+                                   personId: try r["PersonId"].decode(Int64?.self), score: try r["Score"].decode(Double?.self),
+                                   capturedAt: try Self.captureTime(r))
             }
         }
     }

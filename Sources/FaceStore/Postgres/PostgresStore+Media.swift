@@ -7,10 +7,10 @@ extension PostgresStore {
             // ON CONFLICT: two machines adding the same path at once both succeed, one of them as "known".
             let inserted = try await db.rows("""
                 INSERT INTO "MediaFile" ("FilePath", "FileName", "Extension", "Size", "MTime", "ContentHash",
-                                         "Kind", "Width", "Height")
+                                         "Kind", "Width", "Height", "CapturedAt", "CapturedUtcOffset", "CaptureTimeRead")
                 VALUES (\(info.path), \(info.fileName), \(info.fileExtension), \(info.size),
                         \(info.mtime.timeIntervalSince1970), \(info.contentHash), \(info.kind.rawValue),
-                        \(info.width), \(info.height))
+                        \(info.width), \(info.height), \(info.capturedAt?.date), \(info.capturedAt?.utcOffsetMinutes), TRUE)
                 ON CONFLICT ("FilePath") DO NOTHING
                 RETURNING "Id"
                 """, logger)
@@ -26,7 +26,10 @@ extension PostgresStore {
                                         mtime: try existing["MTime"].decode(Double?.self),
                                         hash: try existing["ContentHash"].decode(String?.self))
             let decision = stored.compare(with: info)
-            if decision == .same { return .unchanged(fileId: fileId) }
+            if decision == .same {
+                try await writeCaptureTime(db, file: fileId, info.capturedAt, onlyIfUnread: true)
+                return .unchanged(fileId: fileId)
+            }
             try await db.run("""
                 UPDATE "MediaFile" SET "FileName" = \(info.fileName), "Extension" = \(info.fileExtension),
                        "Size" = \(info.size), "MTime" = \(info.mtime.timeIntervalSince1970),
@@ -34,6 +37,7 @@ extension PostgresStore {
                        "Height" = \(info.height), "ModifiedAt" = now()
                 WHERE "Id" = \(fileId)
                 """, logger)
+            try await writeCaptureTime(db, file: fileId, info.capturedAt, onlyIfUnread: false)
             if decision == .legacy { return .unchanged(fileId: fileId) }
             let thumbnails = try await db.rows("""
                 DELETE FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = \(fileId))
@@ -96,6 +100,48 @@ extension PostgresStore {
                          mtime: try r["MTime"].decode(Double?.self).map { Date(timeIntervalSince1970: $0) },
                          contentHash: try r["ContentHash"].decode(String?.self),
                          kind: try r["Kind"].decode(String?.self).flatMap(MediaKind.init(rawValue:)),
-                         width: try r["Width"].decode(Int?.self), height: try r["Height"].decode(Int?.self))
+                         width: try r["Width"].decode(Int?.self), height: try r["Height"].decode(Int?.self),
+                         capturedAt: try captureTime(r), captureTimeRead: try r["CaptureTimeRead"].decode(Bool.self))
+    }
+
+    /// `CapturedAt` and `CapturedUtcOffset` of a row that selected them.
+    static func captureTime(_ r: PostgresRandomAccessRow) throws -> CaptureTime? {
+        CaptureTime.stored(try r["CapturedAt"].decode(Date?.self), offset: try r["CapturedUtcOffset"].decode(Int?.self))
+    }
+
+    public func setCaptureTime(mediaFile id: Int64, _ time: CaptureTime?) async throws {
+        try await transaction("setCaptureTime", id: id) { db in
+            guard try await writeCaptureTime(db, file: id, time, onlyIfUnread: false) else {
+                throw FaceStoreError(.notFound, operation: "", backend: .postgres, id: id, detail: "no such media file")
+            }
+        }
+    }
+
+    /// Records what the file says about when it was taken, and that it has been read; false when no row changed.
+    @discardableResult
+    func writeCaptureTime(_ db: PostgresConnection, file: Int64, _ time: CaptureTime?, onlyIfUnread: Bool) async throws -> Bool {
+        !(try await db.rows("""
+            UPDATE "MediaFile" SET "CapturedAt" = \(time?.date), "CapturedUtcOffset" = \(time?.utcOffsetMinutes), "CaptureTimeRead" = TRUE
+            WHERE "Id" = \(file) AND (NOT \(onlyIfUnread) OR NOT "CaptureTimeRead")
+            RETURNING "Id"
+            """, logger).isEmpty)
+    }
+
+    public func captureTimes() async throws -> [Int64: CaptureTime] {
+        try await read("captureTimes") { db in
+            var result: [Int64: CaptureTime] = [:]
+            let rows = try await db.query("""
+                SELECT fc."Id", mf."CapturedAt", mf."CapturedUtcOffset"
+                FROM "Faces" fc
+                JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
+                JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
+                WHERE mf."CapturedAt" IS NOT NULL
+                """, logger: logger)
+            for try await row in rows {
+                let r = row.makeRandomAccess()
+                result[try r["Id"].decode(Int64.self)] = try Self.captureTime(r)
+            }
+            return result
+        }
     }
 }

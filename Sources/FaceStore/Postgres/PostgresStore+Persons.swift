@@ -9,7 +9,8 @@ extension PostgresStore {
                       appointment: try r["Appointment"].decode(String?.self), type: try r["Type"].decode(String?.self),
                       portraitFaceId: try r["PortraitFaceId"].decode(Int64?.self),
                       portraitMediaFileId: try r["PortraitMediaFileId"].decode(Int64?.self),
-                      isHidden: try r["IsHidden"].decode(Bool.self), isUserNamed: try r["IsUserNamed"].decode(Bool.self))
+                      isHidden: try r["IsHidden"].decode(Bool.self), isUserNamed: try r["IsUserNamed"].decode(Bool.self),
+                      birthDate: try r["BirthDate"].decode(Date?.self).map(CalendarDay.init(utcDayOf:)))
     }
 
     func notFoundPerson(_ id: Int64) -> FaceStoreError {
@@ -132,6 +133,14 @@ extension PostgresStore {
         }
     }
 
+    public func setBirthDate(person: Int64, _ day: CalendarDay?) async throws {
+        try await transaction("setBirthDate", id: person) { db in
+            try await updatePerson(db, person, """
+                UPDATE "Persons" SET "BirthDate" = \(day?.description)::date, "ModifiedAt" = now() WHERE "Id" = \(person) RETURNING "Id"
+                """)
+        }
+    }
+
     public func setPortrait(person: Int64, face: Int64) async throws {
         try await transaction("setPortrait", id: person) { db in
             guard let row = try await db.rows("""
@@ -164,6 +173,9 @@ extension PostgresStore {
                     UPDATE "Persons" SET "Name" = \(adoptedName), "IsUserNamed" = TRUE, "ModifiedAt" = now()
                     WHERE "Id" = \(target)
                     """, logger)
+            }
+            if let day = Person.adoptedBirthDate(target: targetPerson, sources: sourcePersons) {
+                try await db.run(#"UPDATE "Persons" SET "BirthDate" = \#(day.description)::date WHERE "Id" = \#(target)"#, logger)
             }
         }
     }

@@ -11,4 +11,6 @@ public struct FaceLocation: Sendable, Equatable {
     public var thumbnailName: String?
     public var personId: Int64?
     public var score: Double?
+    /// When its photo or video was taken; nil when unknown.
+    public var capturedAt: CaptureTime? = nil
 }

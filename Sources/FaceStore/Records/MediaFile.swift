@@ -17,4 +17,9 @@ public struct MediaFile: Sendable, Equatable {
     public var kind: MediaKind?
     public var width: Int?
     public var height: Int?
+    /// When it was taken, from its EXIF or movie header; nil when the file does not say.
+    public var capturedAt: CaptureTime? = nil
+    /// Whether `capturedAt` has been read from the file: false for files added before frs read
+    /// dates (schema 4), which `frs add` then reads once without re-hashing them.
+    public var captureTimeRead: Bool = false
 }

@@ -13,9 +13,11 @@ public struct MediaFileInfo: Sendable, Equatable {
     /// For a video: the frames to look at, one `MediaItems` row each. nil for a photo, which gets
     /// one row without a frame number.
     public var frames: [Int]?
+    /// When it was taken (EXIF `DateTimeOriginal`, a movie's creation time); nil when the file does not say.
+    public var capturedAt: CaptureTime?
 
     public init(path: String, size: Int64, mtime: Date, contentHash: String, kind: MediaKind,
-                width: Int? = nil, height: Int? = nil, frames: [Int]? = nil) {
+                width: Int? = nil, height: Int? = nil, frames: [Int]? = nil, capturedAt: CaptureTime? = nil) {
         self.path = path
         self.size = size
         self.mtime = mtime
@@ -24,6 +26,7 @@ public struct MediaFileInfo: Sendable, Equatable {
         self.width = width
         self.height = height
         self.frames = frames
+        self.capturedAt = capturedAt
     }
 
     /// The frames that get their own `MediaItems` rows, with the rows' names (`clip.mp4#120`).

@@ -14,6 +14,8 @@ public struct Person: Sendable, Equatable {
     public var isHidden: Bool
     /// A user gave or confirmed the name; clustering must not rename such a person.
     public var isUserNamed: Bool
+    /// A face from a photo taken before this day is never given to the person by machine (`BirthDateRule`).
+    public var birthDate: CalendarDay? = nil
 
     /// The machine name for a stable number.
     public static func machineName(number: Int64) -> String { "Unknown-\(number)" }
@@ -23,6 +25,12 @@ public struct Person: Sendable, Equatable {
     /// and for the preview that `PeopleService.merge` prints.
     public static func nameDonor(target: Person, sources: [Person]) -> Person? {
         target.isUserNamed ? nil : sources.first { $0.isUserNamed && $0.name != nil }
+    }
+
+    /// The birth date a merge gives `target` when it has none: the first source's (a birth date is
+    /// the user's word and must not be lost by merging in the other direction); nil to leave it.
+    public static func adoptedBirthDate(target: Person, sources: [Person]) -> CalendarDay? {
+        target.birthDate == nil ? sources.lazy.compactMap(\.birthDate).first : nil
     }
 }
 

@@ -57,7 +57,8 @@ enum SQLServerSQL {
     // MARK: Media
 
     static let mediaFileColumns = """
-        "Id", "FilePath", "FileName", "Extension", "Size", "MTime", "ContentHash", "Kind", "Width", "Height"
+        "Id", "FilePath", "FileName", "Extension", "Size", "MTime", "ContentHash", "Kind", "Width", "Height",
+        "CapturedAt", "CapturedUtcOffset", "CaptureTimeRead"
         """
 
     /// UPDLOCK + HOLDLOCK: the key range stays locked to the end of the transaction, so a second
@@ -66,9 +67,23 @@ enum SQLServerSQL {
         SELECT "Id", "Size", "MTime", "ContentHash" FROM "MediaFile" WITH (UPDLOCK, HOLDLOCK) WHERE "FilePath" = ?
         """
     static let insertMediaFile = """
-        INSERT INTO "MediaFile" ("FilePath", "FileName", "Extension", "Size", "MTime", "ContentHash", "Kind", "Width", "Height")
+        INSERT INTO "MediaFile" ("FilePath", "FileName", "Extension", "Size", "MTime", "ContentHash", "Kind", "Width", "Height",
+                                 "CapturedAt", "CapturedUtcOffset", "CaptureTimeRead")
         OUTPUT INSERTED."Id"
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, \(TSQL.instant), ?, 1)
+        """
+    /// Binds `TSQL.instantParts`, the offset, the file id and the only-if-unread flag.
+    static let setCaptureTime = """
+        UPDATE "MediaFile" SET "CapturedAt" = \(TSQL.instant), "CapturedUtcOffset" = ?, "CaptureTimeRead" = 1
+        OUTPUT INSERTED."Id"
+        WHERE "Id" = ? AND (? = 0 OR "CaptureTimeRead" = 0)
+        """
+    static let captureTimes = """
+        SELECT fc."Id", mf."CapturedAt", mf."CapturedUtcOffset"
+        FROM "Faces" fc
+        JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
+        JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
+        WHERE mf."CapturedAt" IS NOT NULL
         """
     static let updateMediaFile = """
         UPDATE "MediaFile" SET "FileName" = ?, "Extension" = ?, "Size" = ?, "MTime" = ?, "ContentHash" = ?, "Kind" = ?,
@@ -217,7 +232,7 @@ enum SQLServerSQL {
     /// Binds: limit, embedding-less only flag, after id.
     static let faceLocations = """
         SELECT TOP (?) fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
-               fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score"
+               fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score", mf."CapturedAt", mf."CapturedUtcOffset"
         FROM "Faces" fc
         JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
         JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
@@ -252,7 +267,7 @@ enum SQLServerSQL {
     static let faceDetailSelect = """
         SELECT fc."Id", fc."MediaItemId", fc."PersonId", fc."BoundingBox", fc."Name", fc."FrameNumber", fc."IsUserVerified",
                fc."Score", fc."Landmarks", fc."FaceSize", CAST(NULL AS VARBINARY(MAX)) AS "Embedding", fc."EmbeddingModel",
-               fc."Quality", i."MediaFileId", mf."FilePath"
+               fc."Quality", i."MediaFileId", mf."FilePath", mf."CapturedAt", mf."CapturedUtcOffset"
         FROM "Faces" fc
         JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
         JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
@@ -283,7 +298,8 @@ enum SQLServerSQL {
     // MARK: Persons
 
     static let personColumns = """
-        "Id", "Number", "Name", "Rank", "Appointment", "Type", "PortraitFaceId", "PortraitMediaFileId", "IsHidden", "IsUserNamed"
+        "Id", "Number", "Name", "Rank", "Appointment", "Type", "PortraitFaceId", "PortraitMediaFileId", "IsHidden", "IsUserNamed",
+        "BirthDate"
         """
     static let nextPersonNumber = #"UPDATE "Counters" SET "Value" = "Value" + 1 OUTPUT INSERTED."Value" WHERE "Name" = ?"#
     static let insertPerson = """
@@ -340,6 +356,9 @@ enum SQLServerSQL {
     static let setHidden = """
         UPDATE "Persons" SET "IsHidden" = ?, "ModifiedAt" = SYSUTCDATETIME() OUTPUT INSERTED."Id" WHERE "Id" = ?
         """
+    static let setBirthDate = """
+        UPDATE "Persons" SET "BirthDate" = \(TSQL.day), "ModifiedAt" = SYSUTCDATETIME() OUTPUT INSERTED."Id" WHERE "Id" = ?
+        """
     static let mediaFileOfFace = """
         SELECT i."MediaFileId" FROM "Faces" fc JOIN "MediaItems" i ON i."Id" = fc."MediaItemId" WHERE fc."Id" = ?
         """
@@ -380,6 +399,7 @@ enum SQLServerSQL {
             ("lockPerson", lockPerson), ("allPersons", allPersons), ("personSummaries", personSummaries),
             ("historyForIds", historyForIds), ("moveIds", moveIds), ("historyFromPerson", historyFromPerson),
             ("moveFromPerson", moveFromPerson), ("unverifyFacesOfPerson", unverifyFacesOfPerson), ("rename", rename), ("setHidden", setHidden),
+            ("setBirthDate", setBirthDate), ("setCaptureTime", setCaptureTime), ("captureTimes", captureTimes),
             ("mediaFileOfFace", mediaFileOfFace), ("setPortrait", setPortrait), ("adoptName", adoptName),
             ("deletePerson", deletePerson), ("assignments", assignments),
         ]

@@ -288,4 +288,17 @@ enum SQLServerSchema {
                     #"UNIQUE INDEX "UX_FaceRejections_Face_Person" ON "FaceRejections" ("FaceId", "PersonId")"#),
         createIndex("IX_FaceRejections_PersonId", on: "FaceRejections", #"INDEX "IX_FaceRejections_PersonId" ON "FaceRejections" ("PersonId")"#),
     ]
+
+    /// Migration 4, capture times and birth dates (see `Migrations.addDates`). `CapturedAt` keeps
+    /// whole seconds, as EXIF and movie headers have no more.
+    static let addDates: [String] = [
+        #"IF COL_LENGTH(N'MediaFile', N'CapturedAt') IS NULL ALTER TABLE "MediaFile" ADD "CapturedAt" DATETIME2(0) NULL"#,
+        #"IF COL_LENGTH(N'MediaFile', N'CapturedUtcOffset') IS NULL ALTER TABLE "MediaFile" ADD "CapturedUtcOffset" INT NULL"#,
+        """
+        IF COL_LENGTH(N'MediaFile', N'CaptureTimeRead') IS NULL
+        ALTER TABLE "MediaFile" ADD "CaptureTimeRead" BIT NOT NULL CONSTRAINT "DF_MediaFile_CaptureTimeRead" DEFAULT 0
+        """,
+        #"IF COL_LENGTH(N'Persons', N'BirthDate') IS NULL ALTER TABLE "Persons" ADD "BirthDate" DATE NULL"#,
+    ]
 }
+

@@ -2,7 +2,8 @@ import Foundation
 
 extension SQLServerStore: FaceBrowsing {
     static func faceDetail(_ r: ODBCRow) throws -> FaceDetail {
-        FaceDetail(face: try storedFace(r), mediaFileId: try r.int64("MediaFileId"), mediaPath: try r.string("FilePath"))
+        FaceDetail(face: try storedFace(r), mediaFileId: try r.int64("MediaFileId"), mediaPath: try r.string("FilePath"),
+                   capturedAt: try captureTime(r))
     }
 
     public func faceDetails(ids: [Int64]) async throws -> [FaceDetail] {

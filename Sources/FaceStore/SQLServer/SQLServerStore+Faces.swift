@@ -43,7 +43,7 @@ extension SQLServerStore {
                                     box: try r.optionalString("BoundingBox").flatMap(BoundingBox.init(text:)),
                                     landmarks: try Self.floats(r, "Landmarks", face: id),
                                     thumbnailName: try r.optionalString("Name"), personId: try r.optionalInt64("PersonId"),
-                                    score: try r.optionalDouble("Score"))
+                                    score: try r.optionalDouble("Score"), capturedAt: try Self.captureTime(r))
             }
         }
     }

@@ -6,7 +6,7 @@ extension SQLServerStore {
                rank: try r.optionalString("Rank"), appointment: try r.optionalString("Appointment"),
                type: try r.optionalString("Type"), portraitFaceId: try r.optionalInt64("PortraitFaceId"),
                portraitMediaFileId: try r.optionalInt64("PortraitMediaFileId"), isHidden: try r.bool("IsHidden"),
-               isUserNamed: try r.bool("IsUserNamed"))
+               isUserNamed: try r.bool("IsUserNamed"), birthDate: CalendarDay.stored(try r.optionalString("BirthDate")))
     }
 
     static func notFoundPerson(_ id: Int64) -> FaceStoreError {
@@ -101,6 +101,12 @@ extension SQLServerStore {
         }
     }
 
+    public func setBirthDate(person: Int64, _ day: CalendarDay?) async throws {
+        try await transaction("setBirthDate", id: person) { db in
+            try Self.updatePerson(db, person, SQLServerSQL.setBirthDate, [.text(day?.description), .int(person)])
+        }
+    }
+
     public func setPortrait(person: Int64, face: Int64) async throws {
         try await transaction("setPortrait", id: person) { db in
             guard let row = try db.rows(SQLServerSQL.mediaFileOfFace, [.int(face)]).first else {
@@ -114,8 +120,10 @@ extension SQLServerStore {
         try await transaction("merge", id: target) { db in
             let targetPerson = try Self.lockPerson(db, target)
             var adoptedName: String?
+            var sourcePersons: [Person] = []
             for source in sources where source != target {
                 let sourcePerson = try Self.lockPerson(db, source)
+                sourcePersons.append(sourcePerson)
                 if !targetPerson.isUserNamed, adoptedName == nil, sourcePerson.isUserNamed {
                     adoptedName = sourcePerson.name
                 }
@@ -131,6 +139,9 @@ extension SQLServerStore {
             }
             if let adoptedName {
                 try db.run(SQLServerSQL.adoptName, [.text(adoptedName), .int(target)])
+            }
+            if let day = Person.adoptedBirthDate(target: targetPerson, sources: sourcePersons) {
+                _ = try db.rows(SQLServerSQL.setBirthDate, [.text(day.description), .int(target)])
             }
         }
     }

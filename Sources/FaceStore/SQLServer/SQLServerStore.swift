@@ -192,16 +192,21 @@ public final class SQLServerStore: FaceStore {
             let values: [ODBCValue] = [.text(info.fileName), .text(info.fileExtension), .int(info.size),
                                        .double(info.mtime.timeIntervalSince1970), .text(info.contentHash),
                                        .text(info.kind.rawValue), .int(info.width), .int(info.height)]
+            let captured = TSQL.instantParts(info.capturedAt?.date) + [.int(info.capturedAt?.utcOffsetMinutes)]
             guard let existing = try db.rows(SQLServerSQL.lockMediaByPath, [.text(info.path)]).first else {
-                let fileId = try db.rows(SQLServerSQL.insertMediaFile, [.text(info.path)] + values)[0].int64("Id")
+                let fileId = try db.rows(SQLServerSQL.insertMediaFile, [.text(info.path)] + values + captured)[0].int64("Id")
                 return .added(fileId: fileId, itemId: try Self.insertItems(db, fileId: fileId, info: info))
             }
             let fileId = try existing.int64("Id")
             let stored = StoredMetadata(size: try existing.optionalInt64("Size"), mtime: try existing.optionalDouble("MTime"),
                                         hash: try existing.optionalString("ContentHash"))
             let decision = stored.compare(with: info)
-            if decision == .same { return .unchanged(fileId: fileId) }
+            if decision == .same {
+                try db.run(SQLServerSQL.setCaptureTime, captured + [.int(fileId), .bool(true)])
+                return .unchanged(fileId: fileId)
+            }
             try db.run(SQLServerSQL.updateMediaFile, values + [.int(fileId)])
+            try db.run(SQLServerSQL.setCaptureTime, captured + [.int(fileId), .bool(false)])
             if decision == .legacy { return .unchanged(fileId: fileId) }
             try db.run(SQLServerSQL.clearPortraitsOfFile, [.int(fileId)])
             // The deleted faces' thumbnail names, for the caller to delete the files (AddOutcome.changed).
@@ -252,7 +257,30 @@ public final class SQLServerStore: FaceStore {
                   mtime: try r.optionalDouble("MTime").map { Date(timeIntervalSince1970: $0) },
                   contentHash: try r.optionalString("ContentHash"),
                   kind: try r.optionalString("Kind").flatMap(MediaKind.init(rawValue:)),
-                  width: try r.optionalInt("Width"), height: try r.optionalInt("Height"))
+                  width: try r.optionalInt("Width"), height: try r.optionalInt("Height"),
+                  capturedAt: try captureTime(r), captureTimeRead: try r.bool("CaptureTimeRead"))
+    }
+
+    /// `CapturedAt` and `CapturedUtcOffset` of a row that selected them.
+    static func captureTime(_ r: ODBCRow) throws -> CaptureTime? {
+        CaptureTime.stored(try r.optionalDate("CapturedAt"), offset: try r.optionalInt("CapturedUtcOffset"))
+    }
+
+    public func setCaptureTime(mediaFile id: Int64, _ time: CaptureTime?) async throws {
+        try await transaction("setCaptureTime", id: id) { db in
+            let values = TSQL.instantParts(time?.date) + [.int(time?.utcOffsetMinutes), .int(id), .bool(false)]
+            guard !(try db.rows(SQLServerSQL.setCaptureTime, values)).isEmpty else {
+                throw FaceStoreError(.notFound, operation: "", backend: .sqlServer, id: id, detail: "no such media file")
+            }
+        }
+    }
+
+    public func captureTimes() async throws -> [Int64: CaptureTime] {
+        try await read("captureTimes") { db in
+            var result: [Int64: CaptureTime] = [:]
+            for r in try db.rows(SQLServerSQL.captureTimes) { result[try r.int64("Id")] = try Self.captureTime(r) }
+            return result
+        }
     }
 
     // MARK: Work queue

@@ -54,4 +54,25 @@ enum TSQL {
 
     /// Server time plus a lease: binds `leaseParts` (milliseconds, then seconds).
     static let leaseExpiry = "DATEADD(MILLISECOND, CAST(? AS INT), DATEADD(SECOND, CAST(? AS INT), SYSUTCDATETIME()))"
+
+    /// An instant as DATETIME2(0) (UTC, whole seconds) from `instantParts`: seconds into the day, then
+    /// days since 1970 (DATEADD takes an INT, too small for seconds since 1970 after 2038). NULL binds NULL.
+    static let instant = "DATEADD(SECOND, CAST(? AS INT), DATEADD(DAY, CAST(? AS INT), CAST(N'1970-01-01' AS DATETIME2(0))))"
+
+    static func instantParts(_ date: Date?) -> [ODBCValue] {
+        guard let date else { return [.int(nil as Int64?), .int(nil as Int64?)] }
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let (days, rest) = (seconds.floorDiv(86_400), seconds.floorMod(86_400))
+        return [.int(rest), .int(days)]
+    }
+
+    /// A calendar day bound as 'YYYY-MM-DD' text: CONVERT style 23 reads exactly that, whatever the
+    /// session's language and date format.
+    static let day = "CONVERT(DATE, ?, 23)"
 }
+
+private extension Int64 {
+    func floorDiv(_ d: Int64) -> Int64 { self >= 0 ? self / d : -((-self + d - 1) / d) }
+    func floorMod(_ d: Int64) -> Int64 { self - floorDiv(d) * d }
+}
+

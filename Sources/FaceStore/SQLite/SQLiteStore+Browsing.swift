@@ -6,14 +6,15 @@ extension SQLiteStore: FaceBrowsing {
     static let faceDetailSelect = """
         SELECT fc."Id", fc."MediaItemId", fc."PersonId", fc."BoundingBox", fc."Name", fc."FrameNumber",
                fc."IsUserVerified", fc."Score", fc."Landmarks", fc."FaceSize", NULL AS "Embedding",
-               fc."EmbeddingModel", fc."Quality", i."MediaFileId", mf."FilePath"
+               fc."EmbeddingModel", fc."Quality", i."MediaFileId", mf."FilePath", mf."CapturedAt", mf."CapturedUtcOffset"
         FROM "Faces" fc
         JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
         JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
         """
 
     static func faceDetail(_ row: Row) throws -> FaceDetail {
-        FaceDetail(face: try storedFace(row), mediaFileId: row["MediaFileId"], mediaPath: row["FilePath"])
+        FaceDetail(face: try storedFace(row), mediaFileId: row["MediaFileId"], mediaPath: row["FilePath"],
+                   capturedAt: CaptureTime.stored(row["CapturedAt"], offset: row["CapturedUtcOffset"]))
     }
 
     public func faceDetails(ids: [Int64]) async throws -> [FaceDetail] {

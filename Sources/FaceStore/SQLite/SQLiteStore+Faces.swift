@@ -40,7 +40,8 @@ extension SQLiteStore {
         try await read(onlyWithoutEmbedding ? "facesWithoutEmbedding" : "faces") { db in
             try Row.fetchAll(db, sql: """
                 SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
-                       fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score"
+                       fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score",
+                       mf."CapturedAt", mf."CapturedUtcOffset"
                 FROM "Faces" fc
                 JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
                 JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
@@ -52,7 +53,8 @@ extension SQLiteStore {
                                    frameNumber: row["Frame"],
                                    box: (row["BoundingBox"] as String?).flatMap(BoundingBox.init(text:)),
                                    landmarks: try Self.decodeFloats(row["Landmarks"], face: id),
-                                   thumbnailName: row["Name"], personId: row["PersonId"], score: row["Score"])
+                                   thumbnailName: row["Name"], personId: row["PersonId"], score: row["Score"],
+                                   capturedAt: CaptureTime.stored(row["CapturedAt"], offset: row["CapturedUtcOffset"]))
             }
         }
     }

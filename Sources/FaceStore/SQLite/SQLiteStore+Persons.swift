@@ -6,7 +6,7 @@ extension SQLiteStore {
         Person(id: row["Id"], number: row["Number"], name: row["Name"], rank: row["Rank"],
                appointment: row["Appointment"], type: row["Type"], portraitFaceId: row["PortraitFaceId"],
                portraitMediaFileId: row["PortraitMediaFileId"], isHidden: row["IsHidden"],
-               isUserNamed: row["IsUserNamed"])
+               isUserNamed: row["IsUserNamed"], birthDate: CalendarDay.stored(row["BirthDate"]))
     }
 
     static func fetchPerson(_ db: Database, _ id: Int64) throws -> Person {
@@ -121,6 +121,14 @@ extension SQLiteStore {
         }
     }
 
+    public func setBirthDate(person: Int64, _ day: CalendarDay?) async throws {
+        try await write("setBirthDate", id: person) { db in
+            try Self.updatePerson(db, person, sql: """
+                UPDATE "Persons" SET "BirthDate" = ?, "ModifiedAt" = ? WHERE "Id" = ?
+                """, [day?.description, Date(), person])
+        }
+    }
+
     public func setPortrait(person: Int64, face: Int64) async throws {
         try await write("setPortrait", id: person) { db in
             guard let mediaFileId = try Int64.fetchOne(db, sql: """
@@ -149,6 +157,9 @@ extension SQLiteStore {
                 try db.execute(sql: """
                     UPDATE "Persons" SET "Name" = ?, "IsUserNamed" = 1, "ModifiedAt" = ? WHERE "Id" = ?
                     """, arguments: [adoptedName, Date(), target])
+            }
+            if let day = Person.adoptedBirthDate(target: targetPerson, sources: sourcePersons) {
+                try db.execute(sql: #"UPDATE "Persons" SET "BirthDate" = ? WHERE "Id" = ?"#, arguments: [day.description, target])
             }
         }
     }

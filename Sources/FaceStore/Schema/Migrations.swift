@@ -12,7 +12,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [createTables, createIndexes, createRejections]
+    static let all: [Migration] = [createTables, createIndexes, createRejections, addDates]
 
     static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -265,5 +265,28 @@ enum Migrations {
             #"CREATE INDEX "IX_FaceRejections_PersonId" ON "FaceRejections" ("PersonId")"#,
         ],
         sqlServer: SQLServerSchema.createRejections
+    )
+
+    /// When each photo or video was taken, and persons' birth dates (the birth-date rule).
+    /// `CapturedAt` is UTC when `CapturedUtcOffset` (minutes east of UTC) is known, and the camera's
+    /// wall-clock time stored as if UTC when it is NULL (see `CaptureTime`). `CaptureTimeRead` is
+    /// false on the rows that were there before: `frs add` reads their dates once, without
+    /// re-hashing them. `BirthDate` is a calendar day (SQLite: 'YYYY-MM-DD' text).
+    static let addDates = Migration(
+        version: 4,
+        name: "capture times and birth dates",
+        sqlite: [
+            #"ALTER TABLE "MediaFile" ADD COLUMN "CapturedAt" DATETIME"#,
+            #"ALTER TABLE "MediaFile" ADD COLUMN "CapturedUtcOffset" INTEGER"#,
+            #"ALTER TABLE "MediaFile" ADD COLUMN "CaptureTimeRead" BOOLEAN NOT NULL DEFAULT 0"#,
+            #"ALTER TABLE "Persons" ADD COLUMN "BirthDate" DATE"#,
+        ],
+        postgres: [
+            #"ALTER TABLE "MediaFile" ADD COLUMN "CapturedAt" TIMESTAMPTZ"#,
+            #"ALTER TABLE "MediaFile" ADD COLUMN "CapturedUtcOffset" INTEGER"#,
+            #"ALTER TABLE "MediaFile" ADD COLUMN "CaptureTimeRead" BOOLEAN NOT NULL DEFAULT FALSE"#,
+            #"ALTER TABLE "Persons" ADD COLUMN "BirthDate" DATE"#,
+        ],
+        sqlServer: SQLServerSchema.addDates
     )
 }

@@ -13,7 +13,9 @@ extension FRS {
             mpeg, wmv, 3gp, mts, m2ts) are recorded and queued for `frs detect`: a photo as one item, a \
             video as one item per sampled frame (one every --video-interval seconds). Files already known \
             and unchanged are skipped; a changed file is queued again; the same content under a second \
-            path is reported and not queued twice. Folders are remembered for `frs watch`.
+            path is reported and not queued twice. Folders are remembered for `frs watch`. When each file \
+            was taken is read with it (EXIF DateTimeOriginal, a video's creation time); files added by an \
+            older frs get theirs on the next add, from their headers only.
             """
         )
 

@@ -16,8 +16,11 @@ extension FRS {
                 abstract: "One row per face: photo, frame, box, score, person.",
                 discussion: """
                 JSON (default): one object per line, {"face_id", "path", "frame", "box": [x1, y1, x2, y2], \
-                "score", "person_id", "person_name"}; null where unknown. CSV: the same columns with a header. \
-                A person without a user-given name is exported under its machine name (Unknown-N).
+                "score", "person_id", "person_name", "captured_at"}; null where unknown. CSV: the same columns with a \
+                header. A person without a user-given name is exported under its machine name (Unknown-N). \
+                captured_at is when the photo or video was taken, ISO 8601: with the offset when the file gives one \
+                ("2019-07-14T15:30:00+02:00", "...Z" for a video's UTC time), without one for a camera's local time \
+                of unknown zone ("2019-07-14T15:30:00").
                 """
             )
 
@@ -68,6 +71,7 @@ struct ExportedFace: Encodable {
     var score: Double?
     var person_id: Int64?
     var person_name: String?
+    var captured_at: String?
 
     init(face: FaceLocation, personName: String?) {
         face_id = face.faceId
@@ -77,9 +81,10 @@ struct ExportedFace: Encodable {
         score = face.score.map { ($0 * 100_000).rounded() / 100_000 }
         person_id = face.personId
         person_name = personName
+        captured_at = face.capturedAt?.iso8601
     }
 
-    private enum CodingKeys: String, CodingKey { case face_id, path, frame, box, score, person_id, person_name }
+    private enum CodingKeys: String, CodingKey { case face_id, path, frame, box, score, person_id, person_name, captured_at }
 
     // Explicit nulls: a missing key and an unknown value should look different to scripts.
     func encode(to encoder: Encoder) throws {
@@ -91,14 +96,15 @@ struct ExportedFace: Encodable {
         try c.encode(score, forKey: .score)
         try c.encode(person_id, forKey: .person_id)
         try c.encode(person_name, forKey: .person_name)
+        try c.encode(captured_at, forKey: .captured_at)
     }
 
-    static let csvHeader = ["face_id", "path", "frame", "x1", "y1", "x2", "y2", "score", "person_id", "person_name"]
+    static let csvHeader = ["face_id", "path", "frame", "x1", "y1", "x2", "y2", "score", "person_id", "person_name", "captured_at"]
 
     var csvFields: [String] {
         let box = self.box ?? []
         return ["\(face_id)", path, frame.map(String.init) ?? ""]
             + (0..<4).map { box.count == 4 ? "\(box[$0])" : "" }
-            + [score.map { "\($0)" } ?? "", person_id.map(String.init) ?? "", person_name ?? ""]
+            + [score.map { "\($0)" } ?? "", person_id.map(String.init) ?? "", person_name ?? "", captured_at ?? ""]
     }
 }

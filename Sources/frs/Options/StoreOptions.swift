@@ -50,6 +50,7 @@ struct ChangeOptions: ParsableArguments {
             print(try JSONOutput.string(report))
         } else {
             print(Printable.escaped(report.message))
+            for warning in report.warnings { FileHandle.standardError.write(Data(("warning: " + Printable.escaped(warning) + "\n").utf8)) }
         }
     }
 }

@@ -20,11 +20,13 @@ extension FRS.People {
             if json {
                 print(try JSONOutput.string(rows))
             } else if csv {
-                print(CSV.line(["id", "name", "faces", "photos", "hidden"]))
-                for row in rows { print(CSV.line([String(row.id), row.name, String(row.faces), String(row.photos), String(row.hidden)])) }
+                print(CSV.line(["id", "name", "faces", "photos", "hidden", "birth_date"]))
+                for row in rows {
+                    print(CSV.line([String(row.id), row.name, String(row.faces), String(row.photos), String(row.hidden), row.birthDate ?? ""]))
+                }
             } else {
-                print(Table.render(header: ["id", "name", "faces", "photos", "hidden"], rows: rows.map {
-                    [String($0.id), $0.name, String($0.faces), String($0.photos), $0.hidden ? "yes" : ""]
+                print(Table.render(header: ["id", "name", "faces", "photos", "hidden", "born"], rows: rows.map {
+                    [String($0.id), $0.name, String($0.faces), String($0.photos), $0.hidden ? "yes" : "", $0.birthDate ?? ""]
                 }))
             }
         }

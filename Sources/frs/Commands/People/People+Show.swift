@@ -17,7 +17,8 @@ extension FRS.People {
             }
             let person = page.person
             print("person \(person.id) \"\(Printable.escaped(person.name))\": \(person.faces) face(s) in \(person.photos) photo(s)"
-                  + (person.hidden ? ", hidden" : "") + (person.userNamed ? ", named by a user" : ""))
+                  + (person.hidden ? ", hidden" : "") + (person.userNamed ? ", named by a user" : "")
+                  + (person.birthDate.map { ", born \($0)" } ?? ""))
             print(FaceTable.render(page.faces))
         }
     }
@@ -25,9 +26,9 @@ extension FRS.People {
 
 enum FaceTable {
     static func render(_ faces: [FaceRow]) -> String {
-        Table.render(header: ["face", "person", "verified", "box", "path"], rows: faces.map { face in
+        Table.render(header: ["face", "person", "verified", "box", "taken", "path"], rows: faces.map { face in
             [String(face.id), face.personId.map(String.init) ?? "-", face.verified ? "yes" : "",
-             face.box.map { $0.map { String(Int($0.rounded())) }.joined(separator: ",") } ?? "",
+             face.box.map { $0.map { String(Int($0.rounded())) }.joined(separator: ",") } ?? "", face.capturedAt ?? "",
              face.path + (face.frame.map { " frame \($0)" } ?? "")]
         })
     }
