@@ -15,7 +15,7 @@ extension Recognizer {
     /// pair that the machine would wait on). Faces that would join a known person are left out:
     /// the next run assigns them. Most confident first (mean similarity, then size).
     public func suggestions(minimumSize: Int = 2) async throws -> [Suggestion] {
-        let faces = try await store.embeddings(model: FaceNet.modelTag)
+        let faces = try await store.embeddings(model: options.embeddingModel)
         guard faces.contains(where: { $0.personId == nil && admits($0) }) else { return [] }
         let (collection, _) = Self.collection(faces, rejected: try await store.rejectedPersons(), admits: admits)
         var clustering = options.clustering
