@@ -35,8 +35,9 @@ public struct Settings: Sendable {
     /// Which inference engine runs the networks, and in what precision.
     public var engine = EngineChoice.auto
     public var precision = Precision.auto
-    /// Embed each face and its mirror image and average the two (docs/recognition.md: measurably
-    /// better grouping for twice the embedding time). Changing it re-embeds the library in place.
+    /// Embed each face and its mirror image and average the two (docs/recognition.md: slightly
+    /// better verification, the same grouping, twice the embedding time). Changing it re-embeds the
+    /// library in place.
     public var embeddingFlip = FaceNet.defaultFlip
 
     /// The config file these settings were read from (it may not exist).

@@ -68,7 +68,7 @@ struct PipelineDetectionOptions: ParsableArguments {
 
 /// How faces are embedded, for the evaluations (whose libraries ignore the config file).
 struct EmbeddingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Average each face's embedding with its mirror image's (default: true); faces embedded the other way are embedded again.",
+    @Option(help: ArgumentHelp("Average each face's embedding with its mirror image's (default: false); faces embedded the other way are embedded again.",
                                valueName: "bool"))
     var embeddingFlip: Bool?
 

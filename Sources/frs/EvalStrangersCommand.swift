@@ -97,9 +97,9 @@ struct EvaluationLibrary {
         let started = Date()
         let embedded = try await EmbeddingRunner(store: store, facenet: settings.faceNet(engine: runner.engine)).run()
         if embedded.faces > 0 {
-            Console.status(String(format: "embedded %d faces in %.1f s (%.1f faces/s; embedding_flip = %@)", embedded.faces,
-                                  Date().timeIntervalSince(started), Double(embedded.faces) / max(Date().timeIntervalSince(started), 1e-9),
-                                  "\(settings.embeddingFlip)"))
+            let seconds = Date().timeIntervalSince(started)
+            Console.status(String(format: "embedded %d faces in %.1f s (%.1f faces/s), embedding_flip = ", embedded.faces, seconds,
+                                  Double(embedded.faces) / max(seconds, 1e-9)) + "\(settings.embeddingFlip)")
         }
     }
 }
