@@ -98,6 +98,8 @@ struct EmbeddingTests {
         let mirrorsUnflipped = try plain.embed(crops: crops.map(Self.mirrored))
         flipped.batchSize = 4  // uneven: the last batch is smaller
         let batched = try flipped.embed(crops: crops)
+        // OpenCV's blobs are NCHW, OpenVINO's NHWC: the mirror image is the same in both.
+        let onOpenCV = try FaceNet(modelURL: model, batchSize: 4, flip: true, engine: .openCV).embed(crops: crops)
         for i in crops.indices {
             #expect(abs(single[i].similarity(to: single[i]) - 1) < 1e-4, "not unit length")
             // The mean of a face's and its mirror's unit vectors, normalised.
@@ -107,6 +109,7 @@ struct EmbeddingTests {
             // Mirroring the input only swaps the two halves of the mean.
             #expect(single[i].similarity(to: ofMirrors[i]) > 0.9999, "face \(i) and its mirror image: \(single[i].similarity(to: ofMirrors[i]))")
             #expect(single[i].similarity(to: batched[i]) > 0.9999, "face \(i) batched: \(single[i].similarity(to: batched[i]))")
+            #expect(single[i].similarity(to: onOpenCV[i]) > 0.9999, "face \(i) on OpenCV: \(single[i].similarity(to: onOpenCV[i]))")
             // The mirror image adds information: the vector moves, but stays the same face.
             let moved = single[i].similarity(to: unflipped[i])
             #expect(moved < 0.9999 && moved > 0.8, "face \(i): flip vs no flip \(moved)")
