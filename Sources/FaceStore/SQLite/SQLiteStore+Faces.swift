@@ -41,19 +41,11 @@ extension SQLiteStore {
         // index, the model tag's).
         let (condition, arguments): (String, StatementArguments) = switch selection {
         case .all: ("1 = 1", [])
-        case .withoutEmbedding: (#"fc."Embedding" IS NULL"#, [])
-        case .embedded(let model): (#"fc."EmbeddingModel" = ?"#, [model])
+        case .withoutEmbedding: (Self.withoutEmbeddingCondition, [])
+        case .embedded(let model): (Self.embeddedCondition, [model])
         }
         return try await read(selection.operation) { db in
-            try Row.fetchAll(db, sql: """
-                SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
-                       fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score"
-                FROM "Faces" fc
-                JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
-                JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
-                WHERE \(condition) AND fc."Id" > ?
-                ORDER BY fc."Id" LIMIT ?
-                """, arguments: arguments + [afterFaceId, limit]).map { row in
+            try Row.fetchAll(db, sql: Self.faceLocationsSQL(where: condition), arguments: arguments + [afterFaceId, limit]).map { row in
                 let id: Int64 = row["Id"]
                 return FaceLocation(faceId: id, mediaItemId: row["MediaItemId"], mediaPath: row["FilePath"],
                                    frameNumber: row["Frame"],
@@ -62,6 +54,22 @@ extension SQLiteStore {
                                    thumbnailName: row["Name"], personId: row["PersonId"], score: row["Score"])
             }
         }
+    }
+
+    static let withoutEmbeddingCondition = #"fc."Embedding" IS NULL"#
+    static let embeddedCondition = #"fc."EmbeddingModel" = ?"#
+
+    /// Binds: the condition's values, after id, limit.
+    static func faceLocationsSQL(where condition: String) -> String {
+        """
+        SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
+               fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score"
+        FROM "Faces" fc
+        JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
+        JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
+        WHERE \(condition) AND fc."Id" > ?
+        ORDER BY fc."Id" LIMIT ?
+        """
     }
 
     public func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws {
