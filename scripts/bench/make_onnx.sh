@@ -12,3 +12,4 @@ facenet=$(ls "$models"/graphs/facenet-*.pb | head -1)
   --opset 13 --output "$out/retinaface.onnx"
 "$py" -m tf2onnx.convert --graphdef "$facenet" --inputs 'input:0[-1,160,160,3]' \
   --outputs InceptionResnetV1/Bottleneck/BatchNorm/Reshape_1:0 --opset 13 --output "$out/facenet.onnx"
+"$py" "$(dirname "$0")/fix_onnx_batch.py" "$out/facenet.onnx"
