@@ -144,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceStoreTests",
-            dependencies: ["FaceStore", "StoreTestSupport"]
+            dependencies: ["FaceStore", "StoreTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -19,6 +19,8 @@ public final class DetectionRunner: Sendable {
         public var detector: RetinaFace.Options
         /// Also compute FaceNet embeddings while the photo is decoded anyway (`frs run`).
         public var embed = false
+        /// Average each face's embedding with its mirror image's (`embedding_flip`).
+        public var embeddingFlip: Bool
         public var engine: EngineChoice
         public var precision: Precision
 
@@ -31,6 +33,7 @@ public final class DetectionRunner: Sendable {
             detector = settings.detectorOptions
             engine = settings.engine
             precision = settings.precision
+            embeddingFlip = settings.embeddingFlip
         }
     }
 
@@ -98,7 +101,7 @@ public final class DetectionRunner: Sendable {
         readers = detectors.map { _ in MediaReader() }
         if options.embed {
             let facenet = try models.ensure(.faceNet, progress: progress)
-            embedders = try detectors.map { _ in try FaceNet(modelURL: facenet, engine: engine) }
+            embedders = try detectors.map { _ in try FaceNet(modelURL: facenet, flip: options.embeddingFlip, engine: engine) }
         } else {
             embedders = []
         }
@@ -248,7 +251,7 @@ public final class DetectionRunner: Sendable {
             let embedding = rendered.embeddings?[index]
             return NewFace(box: BoundingBox(face.box), score: Double(face.score), landmarks: face.storedLandmarks,
                            faceSize: Int(face.size.rounded()), frameNumber: item.frameNumber, embedding: embedding?.vector,
-                           embeddingModel: embedding == nil ? nil : FaceNet.modelTag, quality: embedding.map { Double($0.quality) })
+                           embeddingModel: embedding == nil ? nil : embedder?.modelTag, quality: embedding.map { Double($0.quality) })
         }
         let ids: [Int64]
         do {

@@ -4,10 +4,15 @@ import Foundation
 import Logging
 
 /// `frs embed`: computes the FaceNet embedding of every stored face that has none (faces found by
-/// `frs detect` alone, or written by another system), photo by photo, in batches.
+/// `frs detect` alone, or written by another system), photo by photo, in batches; then re-embeds,
+/// in place, the faces FaceNet embedded under another of its tags (`embedding_flip` changed), so
+/// that every face is compared in one vector space. Re-embedding changes only the vector, its tag
+/// and quality: persons, names, confirmations and rejections stay as they are.
 public struct EmbeddingRunner: Sendable {
     public struct Summary: Sendable, Equatable {
         public var faces = 0
+        /// Of `faces`, those that had an embedding of another FaceNet tag before.
+        public var reembedded = 0
         public var photos = 0
         /// Faces whose photo could not be read now; they are tried again next time.
         public var skipped = 0
@@ -30,11 +35,27 @@ public struct EmbeddingRunner: Sendable {
 
     public func run(onPhoto: @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
         var summary = Summary()
+        try await embed(pages: { try await store.facesWithoutEmbedding(afterFaceId: $0, limit: 512) }, into: &summary, onPhoto: onPhoto)
+        for stale in FaceNet.modelTags where stale != facenet.modelTag {
+            let before = summary.faces
+            try await embed(pages: { try await store.facesEmbedded(model: stale, afterFaceId: $0, limit: 512) }, into: &summary, onPhoto: onPhoto)
+            summary.reembedded += summary.faces - before
+            if summary.faces > before {
+                logger.info("re-embedded faces of another embedding model", metadata: [
+                    "from": "\(stale)", "to": "\(facenet.modelTag)", "faces": "\(summary.faces - before)"])
+            }
+        }
+        return summary
+    }
+
+    /// Embeds the faces `pages` hands out (a page after the last face id seen), photo by photo.
+    private func embed(pages: (Int64) async throws -> [FaceLocation], into summary: inout Summary,
+                       onPhoto: @Sendable (Int) -> Void) async throws {
         var last: Int64 = 0
         // Faces come in id order, so a video's frames come in order: one reader reads forward.
         let reader = MediaReader()
         while !stop.isStopped {
-            let page = try await store.facesWithoutEmbedding(afterFaceId: last, limit: 512)
+            let page = try await pages(last)
             guard let tail = page.last else { break }
             last = tail.faceId
             // One decode per photo or video frame; pages are by face id, so its faces sit together.
@@ -50,7 +71,7 @@ public struct EmbeddingRunner: Sendable {
                         return try facenet.embed(boxes, in: image)
                     }
                     try await store.setEmbeddings(zip(located, vectors).map { face, embedding in
-                        EmbeddingUpdate(faceId: face.0, vector: embedding.vector, model: FaceNet.modelTag, quality: Double(embedding.quality))
+                        EmbeddingUpdate(faceId: face.0, vector: embedding.vector, model: facenet.modelTag, quality: Double(embedding.quality))
                     })
                     summary.faces += vectors.count
                     summary.photos += 1
@@ -61,6 +82,5 @@ public struct EmbeddingRunner: Sendable {
                 }
             }
         }
-        return summary
     }
 }

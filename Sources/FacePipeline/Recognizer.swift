@@ -21,6 +21,9 @@ public struct Recognizer: Sendable {
         /// and a person's portrait is never one of them while it has a face above.
         public var gate: QualityGate = .default
         public var clustering = ClusteringOptions()
+        /// Only embeddings of this model are matched and clustered (`Settings.embeddingModel`):
+        /// vectors of different models are never compared.
+        public var embeddingModel = FaceNet.defaultModelTag
         public var actor = "frs"
         public var dryRun = false
         public init() {}
@@ -83,7 +86,7 @@ public struct Recognizer: Sendable {
     private func matchAndCluster() async throws -> Summary {
         var summary = Summary()
         var touched = Set<Int64>()
-        let faces = try await store.embeddings(model: FaceNet.modelTag)
+        let faces = try await store.embeddings(model: options.embeddingModel)
         let rejected = try await store.rejectedPersons()
         let matches = match(faces, rejected: rejected)
         try await apply(matches.map { ($0.face, $0.person) }, reason: .match, touched: &touched, summary: &summary)
@@ -105,7 +108,7 @@ public struct Recognizer: Sendable {
         var touched = Set<Int64>()
         let persons = try await store.persons(includeHidden: true)
         let machineMade = Set(persons.filter { !$0.person.isUserNamed }.map(\.person.id))
-        var faces = try await store.embeddings(model: FaceNet.modelTag)
+        var faces = try await store.embeddings(model: options.embeddingModel)
         // Who each freed face belonged to, to keep person ids stable.
         var previous: [Int64: Int64] = [:]
         for index in faces.indices {
@@ -268,7 +271,7 @@ public struct Recognizer: Sendable {
     func dissolveIncoherent() async throws -> Int {
         let machineMade = Set(try await store.persons(includeHidden: true).filter { !$0.person.isUserNamed }.map(\.person.id))
         guard !machineMade.isEmpty else { return 0 }
-        let faces = try await store.embeddings(model: FaceNet.modelTag).filter { $0.personId.map(machineMade.contains) ?? false }
+        let faces = try await store.embeddings(model: options.embeddingModel).filter { $0.personId.map(machineMade.contains) ?? false }
         let minSize = options.clustering.minClusterSize
         var removed = 0
         for (person, members) in Dictionary(grouping: faces, by: { $0.personId! }).sorted(by: { $0.key < $1.key })

@@ -23,6 +23,7 @@ extension Settings {
         case webToken = "web_token"
         case engine
         case precision
+        case embeddingFlip = "embedding_flip"
 
         /// The environment variable that overrides this key.
         public var environmentName: String {
@@ -120,6 +121,9 @@ extension Settings {
         case .precision:
             guard let v = Precision(rawValue: text.lowercased()) else { throw fail("auto, f32 or bf16") }
             precision = v
+        case .embeddingFlip:
+            guard let v = Self.bool(text) else { throw fail("true or false") }
+            embeddingFlip = v
         }
         sources[key] = source
     }
@@ -159,6 +163,7 @@ extension Settings {
             case .webToken: webToken == nil ? "" : "***"
             case .engine: engine.rawValue
             case .precision: precision.rawValue
+            case .embeddingFlip: "\(embeddingFlip)"
             }
             return (key.rawValue, value, (sources[key] ?? .defaults).rawValue)
         }

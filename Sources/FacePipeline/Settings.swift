@@ -35,6 +35,10 @@ public struct Settings: Sendable {
     /// Which inference engine runs the networks, and in what precision.
     public var engine = EngineChoice.auto
     public var precision = Precision.auto
+    /// Embed each face and its mirror image and average the two (docs/recognition.md: slightly
+    /// better verification, the same grouping, twice the embedding time). Changing it re-embeds the
+    /// library in place.
+    public var embeddingFlip = FaceNet.defaultFlip
 
     /// The config file these settings were read from (it may not exist).
     public let configFile: URL
@@ -79,6 +83,14 @@ public struct Settings: Sendable {
     public var models: ModelStore { ModelStore(directory: modelsDirectory) }
 
     public var detectorOptions: RetinaFace.Options { detection.detectorOptions() }
+
+    /// The tag of the embeddings these settings make and compare.
+    public var embeddingModel: String { FaceNet.modelTag(flip: embeddingFlip) }
+
+    /// FaceNet as these settings ask for it (`embedding_flip`).
+    public func faceNet(engine: InferenceEngine, progress: (String) -> Void = { _ in }) throws -> FaceNet {
+        try FaceNet(modelURL: models.ensure(.faceNet, progress: progress), flip: embeddingFlip, engine: engine)
+    }
 
     /// The engine `engine` and `precision` ask for (an unavailable OpenVINO under `auto` gives OpenCV and a notice).
     public func inferenceEngine(notice: (String) -> Void = { _ in }) throws -> InferenceEngine {

@@ -69,10 +69,10 @@ public protocol FaceStore: Sendable {
 
     func faces(item: Int64) async throws -> [StoredFace]
     func faces(person: Int64) async throws -> [StoredFace]
-    /// Faces with an id above `afterFaceId` (only those with a NULL embedding when
-    /// `withoutEmbeddingOnly`), by id, with their media path, frame and thumbnail name: page with
-    /// the last id seen. Callers use `faces(afterFaceId:limit:)` and `facesWithoutEmbedding`.
-    func faceLocations(afterFaceId: Int64, limit: Int, withoutEmbeddingOnly: Bool) async throws -> [FaceLocation]
+    /// Faces with an id above `afterFaceId` that `selection` picks, by id, with their media path,
+    /// frame and thumbnail name: page with the last id seen. Callers use `faces(afterFaceId:limit:)`,
+    /// `facesWithoutEmbedding` and `facesEmbedded(model:afterFaceId:limit:)`.
+    func faceLocations(afterFaceId: Int64, limit: Int, selection: FaceSelection) async throws -> [FaceLocation]
     /// Stores a batch of embeddings in one transaction.
     func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws
     /// Every stored embedding (optionally of one model), for matching and clustering.
@@ -157,12 +157,17 @@ extension FaceStore {
 
     /// Faces with a NULL embedding, a page after `afterFaceId` (what `frs embed` works through).
     public func facesWithoutEmbedding(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
-        try await faceLocations(afterFaceId: afterFaceId, limit: limit, withoutEmbeddingOnly: true)
+        try await faceLocations(afterFaceId: afterFaceId, limit: limit, selection: .withoutEmbedding)
+    }
+
+    /// Faces embedded by `model`, a page after `afterFaceId` (what `frs embed` re-embeds after a model change).
+    public func facesEmbedded(model: String, afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
+        try await faceLocations(afterFaceId: afterFaceId, limit: limit, selection: .embedded(model: model))
     }
 
     /// Every face, a page after `afterFaceId` (thumbnail repair, exports).
     public func faces(afterFaceId: Int64, limit: Int) async throws -> [FaceLocation] {
-        try await faceLocations(afterFaceId: afterFaceId, limit: limit, withoutEmbeddingOnly: false)
+        try await faceLocations(afterFaceId: afterFaceId, limit: limit, selection: .all)
     }
 
     /// Every face in id order, handed to `body` a page at a time (thumbnail repair, exports,

@@ -14,11 +14,13 @@ public final class FaceAnalyzer: @unchecked Sendable {
     public let engine: InferenceEngine
     private let embedderModel: URL
     private let embedderBatchSize: Int
+    private let embedderFlip: Bool
     private let lock = NSLock()
     private var loadedEmbedder: FaceNet?
 
     /// `engine` nil: OpenVINO from `models` when it is installed, else OpenCV (a notice goes to `progress`).
-    public init(models: ModelStore, detectorOptions: RetinaFace.Options = .init(), batchSize: Int = 8,
+    /// `flip`: FaceNet averages each face with its mirror image (`FaceNet.flip`).
+    public init(models: ModelStore, detectorOptions: RetinaFace.Options = .init(), batchSize: Int = 8, flip: Bool = FaceNet.defaultFlip,
                 engine: InferenceEngine? = nil, progress: (String) -> Void = { _ in }) throws {
         let engine = try engine ?? InferenceEngine.select(.auto, precision: .auto, models: models, notice: progress)
         self.engine = engine
@@ -26,6 +28,7 @@ public final class FaceAnalyzer: @unchecked Sendable {
         // FaceNet is 94 MB: make sure it is there now, but load it only when first needed.
         embedderModel = try models.ensure(.faceNet, progress: progress)
         embedderBatchSize = batchSize
+        embedderFlip = flip
     }
 
     public var embedder: FaceNet {
@@ -33,7 +36,7 @@ public final class FaceAnalyzer: @unchecked Sendable {
             lock.lock()
             defer { lock.unlock() }
             if let loadedEmbedder { return loadedEmbedder }
-            let facenet = try FaceNet(modelURL: embedderModel, batchSize: embedderBatchSize, engine: engine)
+            let facenet = try FaceNet(modelURL: embedderModel, batchSize: embedderBatchSize, flip: embedderFlip, engine: engine)
             loadedEmbedder = facenet
             return facenet
         }

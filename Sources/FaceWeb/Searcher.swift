@@ -10,13 +10,15 @@ import Foundation
 actor Searcher {
     private let store: any FaceStore
     private let models: ModelStore
+    private let flip: Bool
     private let work: ImageWorkQueue
     private var analyzer: FaceAnalyzer?
     private let corpus = SearchCorpus()
 
-    init(store: any FaceStore, models: ModelStore, work: ImageWorkQueue) {
+    init(store: any FaceStore, models: ModelStore, flip: Bool, work: ImageWorkQueue) {
         self.store = store
         self.models = models
+        self.flip = flip
         self.work = work
     }
 
@@ -27,7 +29,7 @@ actor Searcher {
 
     private func decodeAndSearch(_ imageData: Data) async throws -> [SearchedFace] {
         let image = try Image(data: imageData)
-        let analyzer = try self.analyzer ?? FaceAnalyzer(models: models)
+        let analyzer = try self.analyzer ?? FaceAnalyzer(models: models, flip: flip)
         self.analyzer = analyzer
         return try await PersonSearch(store: store, corpus: corpus).search(image, analyzer: analyzer)
     }

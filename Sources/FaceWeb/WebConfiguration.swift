@@ -26,6 +26,9 @@ public struct WebConfiguration: Sendable {
     /// `X-Forwarded-Proto: https`. For a TLS proxy on another machine.
     public var secureCookies: Bool
 
+    /// The `embedding_flip` setting: searches embed uploads, and suggestions read faces, this way.
+    public var embeddingFlip = FaceNet.defaultFlip
+
     public static let defaultUploadLimit = 20 * 1024 * 1024
     public static let defaultIdleTimeout: Duration = .seconds(30)
     public static let minimumTokenLength = 16

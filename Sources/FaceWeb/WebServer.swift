@@ -1,5 +1,6 @@
 import FacePipeline
 import FaceStore
+import FaceVision
 import Foundation
 import Hummingbird
 import Logging
@@ -19,9 +20,9 @@ public struct WebServer: Sendable {
     public init(configuration: WebConfiguration, store: any FaceStore) throws {
         try configuration.validate()
         self.configuration = configuration
-        self.people = try PeopleService(store: store, actor: "web")
+        self.people = try PeopleService(store: store, actor: "web", embeddingModel: FaceNet.modelTag(flip: configuration.embeddingFlip))
         self.work = ImageWorkQueue()
-        self.searcher = Searcher(store: store, models: configuration.models, work: work)
+        self.searcher = Searcher(store: store, models: configuration.models, flip: configuration.embeddingFlip, work: work)
         self.bodies = BodyBudget(capacity: configuration.concurrentUploads * configuration.uploadLimit)
     }
 

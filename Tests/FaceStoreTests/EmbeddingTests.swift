@@ -53,6 +53,31 @@ struct EmbeddingTests {
         }
     }
 
+    @Test("faces are paged by the model their embedding came from (re-embedding after a model change)", arguments: TestBackends.all)
+    func facesByEmbeddingModel(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let ids = try await addCompleted(store, "/p/four.jpg", faces: [newFace(1), newFace(2), newFace(3), newFace(4)])
+            try await store.setEmbeddings([
+                EmbeddingUpdate(faceId: ids[0], vector: [1, 0], model: "old"),
+                EmbeddingUpdate(faceId: ids[2], vector: [0, 1], model: "old"),
+                EmbeddingUpdate(faceId: ids[3], vector: [1, 1], model: "new"),
+            ])
+            #expect(try await store.facesEmbedded(model: "old", afterFaceId: 0, limit: 10).map(\.faceId) == [ids[0], ids[2]])
+            #expect(try await store.facesEmbedded(model: "old", afterFaceId: ids[0], limit: 10).map(\.faceId) == [ids[2]])
+            #expect(try await store.facesEmbedded(model: "old", afterFaceId: 0, limit: 1).map(\.faceId) == [ids[0]])
+            #expect(try await store.facesEmbedded(model: "new", afterFaceId: 0, limit: 10).map(\.faceId) == [ids[3]])
+            #expect(try await store.facesEmbedded(model: "none", afterFaceId: 0, limit: 10).isEmpty)
+            let page = try #require(try await store.facesEmbedded(model: "old", afterFaceId: 0, limit: 10).first)
+            #expect(page.mediaPath == "/p/four.jpg" && page.box == newFace(1).box)
+            // Re-embedding in place moves a face from one model's page to the other's.
+            try await store.setEmbeddings([EmbeddingUpdate(faceId: ids[0], vector: [0.5, 0.5], model: "new")])
+            #expect(try await store.facesEmbedded(model: "old", afterFaceId: 0, limit: 10).map(\.faceId) == [ids[2]])
+            #expect(try await store.facesEmbedded(model: "new", afterFaceId: 0, limit: 10).map(\.faceId) == [ids[0], ids[3]])
+            #expect(try await store.facesWithoutEmbedding(afterFaceId: 0, limit: 10).map(\.faceId) == [ids[1]])
+            #expect(try await store.faces(afterFaceId: 0, limit: 10).map(\.faceId) == ids)
+        }
+    }
+
     @Test("a batch with an unknown face changes nothing", arguments: TestBackends.all)
     func batchIsAtomic(_ backend: StoreBackend) async throws {
         try await withStore(backend) { store, _ in

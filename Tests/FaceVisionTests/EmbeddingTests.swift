@@ -65,4 +65,55 @@ struct EmbeddingTests {
             #expect(abs(a.quality - b.quality) < 1e-3)
         }
     }
+
+    /// The left-right mirror image of `image`.
+    static func mirrored(_ image: Image) throws -> Image {
+        let pixels = image.bgrPixels, width = image.width
+        var out = pixels
+        for y in 0..<image.height {
+            for x in 0..<width {
+                for c in 0..<3 { out[(y * width + x) * 3 + c] = pixels[(y * width + width - 1 - x) * 3 + c] }
+            }
+        }
+        return try Image(bgr: out, width: width, height: image.height)
+    }
+
+    @Test("flip: a face and its mirror image get one embedding, batched as one by one; the quality stays the face's own norm")
+    func flipAveragesTheMirrorImage() throws {
+        let analyzer = try Fixtures.analyzer()
+        let image = try Image(contentsOf: Fixtures.seedPhoto("GroupM.jpg"))
+        let faces = try analyzer.faces(in: image)
+        #expect(faces.count >= 5)
+        let crops = try faces.map {
+            try image.cropped(to: FaceNet.cropRect(for: $0.box, in: image), width: 160, height: 160, pad: false, interpolation: .linear)
+        }
+        let model = try Fixtures.models.ensure(.faceNet)
+        let plain = try FaceNet(modelURL: model, batchSize: 1, flip: false, engine: analyzer.engine)
+        let flipped = try FaceNet(modelURL: model, batchSize: 1, flip: true, engine: analyzer.engine)
+        #expect(plain.modelTag == FaceNet.modelTag && flipped.modelTag == FaceNet.modelTag + "+flip")
+
+        let single = try flipped.embed(crops: crops)
+        let ofMirrors = try flipped.embed(crops: crops.map(Self.mirrored))
+        let unflipped = try plain.embed(crops: crops)
+        let mirrorsUnflipped = try plain.embed(crops: crops.map(Self.mirrored))
+        flipped.batchSize = 4  // uneven: the last batch is smaller
+        let batched = try flipped.embed(crops: crops)
+        // OpenCV's blobs are NCHW, OpenVINO's NHWC: the mirror image is the same in both.
+        let onOpenCV = try FaceNet(modelURL: model, batchSize: 4, flip: true, engine: .openCV).embed(crops: crops)
+        for i in crops.indices {
+            #expect(abs(single[i].similarity(to: single[i]) - 1) < 1e-4, "not unit length")
+            // The mean of a face's and its mirror's unit vectors, normalised.
+            let expected = FaceEmbedding(vector: zip(unflipped[i].vector, mirrorsUnflipped[i].vector).map { $0 + $1 }, quality: 0)
+            let norm = expected.vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            #expect(abs(single[i].similarity(to: expected) / norm - 1) < 1e-4, "face \(i) is not the mean of the two embeddings")
+            // Mirroring the input only swaps the two halves of the mean.
+            #expect(single[i].similarity(to: ofMirrors[i]) > 0.9999, "face \(i) and its mirror image: \(single[i].similarity(to: ofMirrors[i]))")
+            #expect(single[i].similarity(to: batched[i]) > 0.9999, "face \(i) batched: \(single[i].similarity(to: batched[i]))")
+            #expect(single[i].similarity(to: onOpenCV[i]) > 0.9999, "face \(i) on OpenCV: \(single[i].similarity(to: onOpenCV[i]))")
+            // The mirror image adds information: the vector moves, but stays the same face.
+            let moved = single[i].similarity(to: unflipped[i])
+            #expect(moved < 0.9999 && moved > 0.8, "face \(i): flip vs no flip \(moved)")
+            #expect(abs(single[i].quality - unflipped[i].quality) < 1e-3 * unflipped[i].quality, "quality is the unflipped norm")
+        }
+    }
 }

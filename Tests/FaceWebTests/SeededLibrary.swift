@@ -70,7 +70,7 @@ struct SeededLibrary: Sendable {
                 NewFace(box: BoundingBox(x1: Double(face.box.x), y1: Double(face.box.y), x2: Double(face.box.maxX),
                                          y2: Double(face.box.maxY)),
                         score: Double(face.score), landmarks: face.landmarks.flatMap { [$0.x, $0.y] },
-                        faceSize: Int(face.size), embedding: embedding.vector, embeddingModel: FaceNet.modelTag,
+                        faceSize: Int(face.size), embedding: embedding.vector, embeddingModel: FaceNet.defaultModelTag,
                         quality: Double(embedding.quality))
             }
             let ids = try await store.complete(item: item.id, owner: "seed", faces: newFaces)

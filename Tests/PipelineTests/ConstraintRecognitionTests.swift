@@ -34,7 +34,7 @@ struct ConstraintRecognitionTests {
     static func face(_ vector: [Float], size: Int = 120, norm: Double = 23) -> NewFace {
         NewFace(box: BoundingBox(x1: 10, y1: 10, x2: 10 + Double(size), y2: 10 + Double(size)), score: 0.999,
                 landmarks: [40, 50, 80, 50, 60, 70, 45, 90, 75, 90], faceSize: size, embedding: vector,
-                embeddingModel: FaceNet.modelTag, quality: norm)
+                embeddingModel: FaceNet.defaultModelTag, quality: norm)
     }
 
     /// One photo per face (so the same-photo rule stays out of the way); returns the face ids.
@@ -161,7 +161,7 @@ struct ConstraintRecognitionTests {
     }
 
     static func owner(_ face: Int64, _ store: any FaceStore) async throws -> Int64? {
-        try await store.embeddings(model: FaceNet.modelTag).first { $0.faceId == face }?.personId
+        try await store.embeddings(model: FaceNet.defaultModelTag).first { $0.faceId == face }?.personId
     }
 }
 

@@ -208,7 +208,7 @@ extension Library {
                     let item = try #require(try await store.claim(owner: "synthetic", limit: 1, leaseSeconds: 600).first)
                     _ = try await store.complete(item: item.id, owner: "synthetic", faces: [
                         NewFace(box: BoundingBox(x1: 10, y1: 10, x2: 110, y2: 130), score: 0.99, faceSize: 120,
-                                embedding: vector, embeddingModel: FaceNet.modelTag, quality: 25),
+                                embedding: vector, embeddingModel: FaceNet.defaultModelTag, quality: 25),
                     ])
                 }
             }

@@ -20,10 +20,13 @@ public struct PeopleService: Sendable {
     private let store: any FaceBrowsing
     /// Written to the history rows ("frs" is the pipeline's).
     public let actor: String
+    /// The embeddings suggestions are made of (`Settings.embeddingModel`).
+    public let embeddingModel: String
 
-    public init(store: any FaceStore, actor: String) throws {
+    public init(store: any FaceStore, actor: String, embeddingModel: String = FaceNet.defaultModelTag) throws {
         self.store = try browsing(store)
         self.actor = actor
+        self.embeddingModel = embeddingModel
     }
 
     // MARK: Reading
@@ -305,6 +308,8 @@ extension PeopleService {
     /// The new persons clustering would make from the unassigned faces above the quality gate
     /// (`Recognizer.suggestions`), most confident first, for the user to accept.
     public func suggestions(options: Recognizer.Options = Recognizer.Options()) async throws -> [FaceSuggestion] {
+        var options = options
+        options.embeddingModel = embeddingModel
         let groups = try await Recognizer(store: store, options: options).suggestions()
         let details = Dictionary(uniqueKeysWithValues: try await store.faceDetails(ids: groups.flatMap(\.faces))
             .map { ($0.face.id, FaceRow($0)) })

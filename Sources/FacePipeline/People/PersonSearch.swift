@@ -46,7 +46,9 @@ public struct PersonSearch: Sendable {
         let detected = try analyzer.faces(in: image)
         guard !detected.isEmpty else { return [] }
         let queries = try analyzer.embeddings(of: detected, in: image)
-        let stored = if let corpus { try await corpus.assignedFaces(in: store) } else { try await SearchCorpus.load(from: store) }
+        // Stored faces of the query's model only: the search compares like with like.
+        let model = try analyzer.embedder.modelTag
+        let stored = if let corpus { try await corpus.assignedFaces(in: store, model: model) } else { try await SearchCorpus.load(from: store, model: model) }
         var names: [Int64: String] = [:]
         for person in try await store.allPersons() { names[person.id] = PersonRow.displayName(person) }
         return zip(detected, queries).enumerated().map { index, pair in
@@ -97,27 +99,33 @@ public actor SearchCorpus {
     }
 
     private var version: AssignmentVersion?
+    private var model: String?
+    /// Whether the last load held every assigned, embedded face: not while a model change is being
+    /// re-embedded (in place, which leaves the version as it was), so those loads are not kept.
+    private var complete = false
     private var faces = Faces()
     /// How many times the faces were read from the store (for tests and logs).
     public private(set) var loads = 0
 
     public init() {}
 
-    public func assignedFaces(in store: any FaceStore) async throws -> Faces {
+    public func assignedFaces(in store: any FaceStore, model: String) async throws -> Faces {
         // The version is read first: a change that lands during the load leaves an older version
         // behind, so the next search loads again rather than keeping stale faces.
         let current = try await store.assignmentVersion()
-        if current != version {
-            faces = try await Self.load(from: store)
+        if current != version || model != self.model || !complete {
+            faces = try await Self.load(from: store, model: model)
             version = current
+            self.model = model
+            complete = faces.faceIds.count >= current.assignedFaces - current.assignedWithoutEmbedding
             loads += 1
         }
         return faces
     }
 
-    static func load(from store: any FaceStore) async throws -> Faces {
+    static func load(from store: any FaceStore, model: String) async throws -> Faces {
         var faces = Faces()
-        for stored in try await store.embeddings(model: FaceNet.modelTag) {
+        for stored in try await store.embeddings(model: model) {
             guard let person = stored.personId else { continue }
             faces.faceIds.append(stored.faceId)
             faces.personIds.append(person)

@@ -25,7 +25,7 @@ extension Recognizer {
     /// for a person (`rejectedPersons`: "not this person", born after the photo) never join it here
     /// either. Most confident first (mean similarity, then size).
     public func suggestions(minimumSize: Int = 2) async throws -> [Suggestion] {
-        let faces = try await store.embeddings(model: FaceNet.modelTag)
+        let faces = try await store.embeddings(model: options.embeddingModel)
         guard faces.contains(where: { $0.personId == nil && admits($0) }) else { return [] }
         let (collection, _) = Self.collection(faces, rejected: try await store.rejectedPersons(), admits: admits)
         var clustering = options.clustering

@@ -38,18 +38,19 @@ extension PostgresStore {
         }
     }
 
-    public func faceLocations(afterFaceId: Int64, limit: Int, withoutEmbeddingOnly onlyWithoutEmbedding: Bool) async throws -> [FaceLocation] {
-        try await read(onlyWithoutEmbedding ? "facesWithoutEmbedding" : "faces") { db in
-            try await db.rows("""
-                SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
-                       fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score",
-                       mf."CapturedAt", mf."CapturedUtcOffset"
-                FROM "Faces" fc
-                JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
-                JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
-                WHERE (fc."Embedding" IS NULL OR NOT \(onlyWithoutEmbedding)) AND fc."Id" > \(afterFaceId)
-                ORDER BY fc."Id" LIMIT \(limit)
-                """, logger).map { row in
+    public func faceLocations(afterFaceId: Int64, limit: Int, selection: FaceSelection) async throws -> [FaceLocation] {
+        // One statement per selection, so that each can use its index (the backlog's partial
+        // index, the model tag's).
+        let query: PostgresQuery = switch selection {
+        case .all:
+            "\(unescaped: Self.faceLocationSelect) WHERE fc.\"Id\" > \(afterFaceId) ORDER BY fc.\"Id\" LIMIT \(limit)"
+        case .withoutEmbedding:
+            "\(unescaped: Self.faceLocationSelect) WHERE fc.\"Embedding\" IS NULL AND fc.\"Id\" > \(afterFaceId) ORDER BY fc.\"Id\" LIMIT \(limit)"
+        case .embedded(let model):
+            "\(unescaped: Self.faceLocationSelect) WHERE fc.\"EmbeddingModel\" = \(model) AND fc.\"Id\" > \(afterFaceId) ORDER BY fc.\"Id\" LIMIT \(limit)"
+        }
+        return try await read(selection.operation) { db in
+            try await db.rows(query, logger).map { row in
                 let r = row.makeRandomAccess()
                 let id = try r["Id"].decode(Int64.self)
                 return FaceLocation(faceId: id, mediaItemId: try r["MediaItemId"].decode(Int64.self),
@@ -63,6 +64,15 @@ extension PostgresStore {
             }
         }
     }
+
+    static let faceLocationSelect = """
+        SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
+               fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score",
+               mf."CapturedAt", mf."CapturedUtcOffset"
+        FROM "Faces" fc
+        JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
+        JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
+        """
 
     public func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws {
         try await transaction("setEmbeddings") { db in

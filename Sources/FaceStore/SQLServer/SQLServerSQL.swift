@@ -229,16 +229,23 @@ enum SQLServerSQL {
         """
     static let facesOfItem = #"SELECT \#(faceColumns) FROM "Faces" WHERE "MediaItemId" = ? ORDER BY "Id""#
     static let facesOfPerson = #"SELECT \#(faceColumns) FROM "Faces" WHERE "PersonId" = ? ORDER BY "Id""#
-    /// Binds: limit, embedding-less only flag, after id.
-    static let faceLocations = """
+    /// Binds: limit, after id. One statement per selection, so that each can use its index.
+    static let faceLocations = faceLocations(where: "1 = 1")
+    /// Binds: limit, after id.
+    static let faceLocationsWithoutEmbedding = faceLocations(where: #"fc."Embedding" IS NULL"#)
+    /// Binds: limit, model tag, after id.
+    static let faceLocationsEmbedded = faceLocations(where: #"fc."EmbeddingModel" = ?"#)
+    private static func faceLocations(where condition: String) -> String {
+        """
         SELECT TOP (?) fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
                fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score", mf."CapturedAt", mf."CapturedUtcOffset"
         FROM "Faces" fc
         JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
         JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
-        WHERE (fc."Embedding" IS NULL OR ? = 0) AND fc."Id" > ?
+        WHERE \(condition) AND fc."Id" > ?
         ORDER BY fc."Id"
         """
+    }
     static let setEmbedding = """
         UPDATE "Faces" SET "Embedding" = ?, "EmbeddingModel" = ?, "Quality" = ?, "ModifiedAt" = SYSUTCDATETIME()
         OUTPUT INSERTED."Id"
@@ -392,7 +399,8 @@ enum SQLServerSQL {
             ("insertFace", insertFace), ("nameFace", nameFace), ("markDone", markDone), ("markFailed", markFailed),
             ("statusCounts", statusCounts), ("requeueFailed", requeueFailed), ("failedItems", failedItems),
             ("leaseOwners", leaseOwners), ("releaseLeases", releaseLeases), ("facesOfItem", facesOfItem),
-            ("facesOfPerson", facesOfPerson), ("faceLocations", faceLocations), ("setEmbedding", setEmbedding),
+            ("facesOfPerson", facesOfPerson), ("faceLocations", faceLocations),
+            ("faceLocationsWithoutEmbedding", faceLocationsWithoutEmbedding), ("faceLocationsEmbedded", faceLocationsEmbedded), ("setEmbedding", setEmbedding),
             ("embeddings", embeddings), ("assignmentVersion", assignmentVersion), ("setVerified", setVerified),
             ("faceDetailsByIds", faceDetailsByIds), ("lastCompletedAt", lastCompletedAt),
             ("nextPersonNumber", nextPersonNumber), ("insertPerson", insertPerson), ("personById", personById),

@@ -256,6 +256,11 @@ enum SQLServerSchema {
         """
     }
 
+    /// The other backends' sixth migration (NVARCHAR(100) keys are well under the 1,700-byte limit).
+    static let indexEmbeddingModel: [String] = [
+        createIndex("IX_Faces_EmbeddingModel", on: "Faces", #"INDEX "IX_Faces_EmbeddingModel" ON "Faces" ("EmbeddingModel")"#),
+    ]
+
     /// The other backends' second migration. The embedding backlog is not a filtered index here:
     /// `Embedding` is VARBINARY(MAX), which an index filter cannot test on every version.
     static let createIndexes: [String] = [

@@ -34,9 +34,14 @@ extension SQLServerStore {
         }
     }
 
-    public func faceLocations(afterFaceId: Int64, limit: Int, withoutEmbeddingOnly onlyWithoutEmbedding: Bool) async throws -> [FaceLocation] {
-        try await read(onlyWithoutEmbedding ? "facesWithoutEmbedding" : "faces") { db in
-            try db.rows(SQLServerSQL.faceLocations, [.int(limit), .bool(onlyWithoutEmbedding), .int(afterFaceId)]).map { r in
+    public func faceLocations(afterFaceId: Int64, limit: Int, selection: FaceSelection) async throws -> [FaceLocation] {
+        let (sql, parameters): (String, [ODBCValue]) = switch selection {
+        case .all: (SQLServerSQL.faceLocations, [.int(limit), .int(afterFaceId)])
+        case .withoutEmbedding: (SQLServerSQL.faceLocationsWithoutEmbedding, [.int(limit), .int(afterFaceId)])
+        case .embedded(let model): (SQLServerSQL.faceLocationsEmbedded, [.int(limit), .text(model), .int(afterFaceId)])
+        }
+        return try await read(selection.operation) { db in
+            try db.rows(sql, parameters).map { r in
                 let id = try r.int64("Id")
                 return FaceLocation(faceId: id, mediaItemId: try r.int64("MediaItemId"), mediaPath: try r.string("FilePath"),
                                     frameNumber: try r.optionalInt("Frame"),

@@ -36,18 +36,16 @@ extension SQLiteStore {
         }
     }
 
-    public func faceLocations(afterFaceId: Int64, limit: Int, withoutEmbeddingOnly onlyWithoutEmbedding: Bool) async throws -> [FaceLocation] {
-        try await read(onlyWithoutEmbedding ? "facesWithoutEmbedding" : "faces") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
-                       fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score",
-                       mf."CapturedAt", mf."CapturedUtcOffset"
-                FROM "Faces" fc
-                JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
-                JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
-                WHERE (fc."Embedding" IS NULL OR ? = 0) AND fc."Id" > ?
-                ORDER BY fc."Id" LIMIT ?
-                """, arguments: [onlyWithoutEmbedding ? 1 : 0, afterFaceId, limit]).map { row in
+    public func faceLocations(afterFaceId: Int64, limit: Int, selection: FaceSelection) async throws -> [FaceLocation] {
+        // One statement per selection, so that each can use its index (the backlog's partial
+        // index, the model tag's).
+        let (condition, arguments): (String, StatementArguments) = switch selection {
+        case .all: ("1 = 1", [])
+        case .withoutEmbedding: (Self.withoutEmbeddingCondition, [])
+        case .embedded(let model): (Self.embeddedCondition, [model])
+        }
+        return try await read(selection.operation) { db in
+            try Row.fetchAll(db, sql: Self.faceLocationsSQL(where: condition), arguments: arguments + [afterFaceId, limit]).map { row in
                 let id: Int64 = row["Id"]
                 return FaceLocation(faceId: id, mediaItemId: row["MediaItemId"], mediaPath: row["FilePath"],
                                    frameNumber: row["Frame"],
@@ -57,6 +55,23 @@ extension SQLiteStore {
                                    capturedAt: CaptureTime.stored(row["CapturedAt"], offset: row["CapturedUtcOffset"]))
             }
         }
+    }
+
+    static let withoutEmbeddingCondition = #"fc."Embedding" IS NULL"#
+    static let embeddedCondition = #"fc."EmbeddingModel" = ?"#
+
+    /// Binds: the condition's values, after id, limit.
+    static func faceLocationsSQL(where condition: String) -> String {
+        """
+        SELECT fc."Id", fc."MediaItemId", mf."FilePath", COALESCE(fc."FrameNumber", i."FrameNumber") AS "Frame",
+               fc."BoundingBox", fc."Landmarks", fc."Name", fc."PersonId", fc."Score",
+               mf."CapturedAt", mf."CapturedUtcOffset"
+        FROM "Faces" fc
+        JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
+        JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"
+        WHERE \(condition) AND fc."Id" > ?
+        ORDER BY fc."Id" LIMIT ?
+        """
     }
 
     public func setEmbeddings(_ updates: [EmbeddingUpdate]) async throws {

@@ -12,7 +12,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [createTables, createIndexes, createRejections, addDates]
+    static let all: [Migration] = [createTables, createIndexes, createRejections, addDates, indexEmbeddingModel]
 
     static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -289,4 +289,12 @@ enum Migrations {
         ],
         sqlServer: SQLServerSchema.addDates
     )
+
+    /// Faces by the model their embedding came from: after a model change (FaceNet with or without
+    /// the mirrored face) `frs embed` finds the faces to re-embed without reading every row.
+    static let indexEmbeddingModel: Migration = {
+        let statements = [#"CREATE INDEX "IX_Faces_EmbeddingModel" ON "Faces" ("EmbeddingModel")"#]
+        return Migration(version: 6, name: "index faces by embedding model", sqlite: statements, postgres: statements,
+                         sqlServer: SQLServerSchema.indexEmbeddingModel)
+    }()
 }

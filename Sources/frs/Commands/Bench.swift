@@ -86,16 +86,20 @@ extension FRS {
                 }
             }
             guard !crops.isEmpty else { return }
-            let facenet = try FaceNet(modelURL: models.ensure(.faceNet) { Console.status($0) }, engine: engine)
-            var reference: [FaceEmbedding] = []
-            for batchSize in batchSizes {
-                facenet.batchSize = batchSize
-                var vectors = try facenet.embed(crops: crops)  // compiles or warms up this batch's shapes
-                let seconds = try best(of: repeats) { vectors = try facenet.embed(crops: crops) }
-                if reference.isEmpty { reference = vectors }
-                let maxDifference = zip(reference, vectors).map { a, b in zip(a.vector, b.vector).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
-                print(String(format: "embed, batch %2d: %6.1f ms per face (%.1f faces/s), max |difference| to batch %d: %.1e", batchSize,
-                             seconds * 1000 / Double(crops.count), Double(crops.count) / seconds, batchSizes[0], maxDifference))
+            // Without and with the mirrored face (`embedding_flip`), which costs a second forward pass per face.
+            for flip in [false, true] {
+                let facenet = try FaceNet(modelURL: models.ensure(.faceNet) { Console.status($0) }, flip: flip, engine: engine)
+                var reference: [FaceEmbedding] = []
+                for batchSize in batchSizes {
+                    facenet.batchSize = batchSize
+                    var vectors = try facenet.embed(crops: crops)  // compiles or warms up this batch's shapes
+                    let seconds = try best(of: repeats) { vectors = try facenet.embed(crops: crops) }
+                    if reference.isEmpty { reference = vectors }
+                    let maxDifference = zip(reference, vectors).map { a, b in zip(a.vector, b.vector).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
+                    print(String(format: "embed%@, batch %2d: %6.1f ms per face (%.1f faces/s), max |difference| to batch %d: %.1e",
+                                 flip ? " + flip" : "", batchSize, seconds * 1000 / Double(crops.count), Double(crops.count) / seconds,
+                                 batchSizes[0], maxDifference))
+                }
             }
         }
 

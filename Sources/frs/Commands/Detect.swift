@@ -68,6 +68,17 @@ struct PipelineDetectionOptions: ParsableArguments {
     }
 }
 
+/// How faces are embedded, for the evaluations (whose libraries ignore the config file).
+struct EmbeddingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Average each face's embedding with its mirror image's (default: false); faces embedded the other way are embedded again.",
+                               valueName: "bool"))
+    var embeddingFlip: Bool?
+
+    func apply(to settings: inout Settings) throws {
+        if let embeddingFlip { try settings.set(.embeddingFlip, "\(embeddingFlip)", source: .flag) }
+    }
+}
+
 /// How often a video is looked at, for the commands that add files.
 struct VideoOption: ParsableArguments {
     @Option(help: ArgumentHelp("Look at one frame of each newly added video every this many seconds (default 1).", valueName: "seconds"))

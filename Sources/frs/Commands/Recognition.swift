@@ -8,7 +8,11 @@ extension FRS {
     struct Embed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "embed",
-            abstract: "Compute the FaceNet embedding of every stored face that has none.")
+            abstract: "Compute the FaceNet embedding of every stored face that has none.",
+            discussion: """
+            Faces embedded the other way (the embedding_flip setting changed) are embedded again, in \
+            place: their persons, names, confirmations and rejections stay as they are.
+            """)
 
         @OptionGroup var library: LibraryOptions
         @OptionGroup var dryRun: DryRunOption
@@ -27,11 +31,13 @@ extension FRS {
                     }
                     return "dry run: \(count) face\(count == 1 ? "" : "s") would be embedded"
                 }
-                let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet) { Console.status($0) }, engine: settings.inferenceEngine(notice: Console.status))
+                let facenet = try settings.faceNet(engine: settings.inferenceEngine(notice: Console.status)) { Console.status($0) }
                 let stop = StopSignal()
                 stop.install()
                 let summary = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping, stop: stop).run()
-                return "embedded \(summary.faces) faces in \(summary.photos) photos\(summary.skipped > 0 ? "; \(summary.skipped) faces skipped (photo unreadable)" : "")"
+                return "embedded \(summary.faces) faces in \(summary.photos) photos"
+                    + (summary.reembedded > 0 ? " (\(summary.reembedded) of them again, for embedding_flip = \(settings.embeddingFlip))" : "")
+                    + (summary.skipped > 0 ? "; \(summary.skipped) faces skipped (photo unreadable)" : "")
             }
             print(message ?? "dry run: no library yet")
         }
@@ -54,8 +60,8 @@ extension FRS {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            try await RecognitionReport.run(library: library, dryRun: dryRun.dryRun) { store in
-                try await Recognizer(store: store, options: recognition.options(dryRun: dryRun.dryRun)).run()
+            try await RecognitionReport.run(library: library, dryRun: dryRun.dryRun) { store, settings in
+                try await Recognizer(store: store, options: recognition.options(settings: settings, dryRun: dryRun.dryRun)).run()
             }
         }
     }
@@ -78,8 +84,8 @@ extension FRS {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            try await RecognitionReport.run(library: library, dryRun: dryRun.dryRun) { store in
-                try await Recognizer(store: store, options: recognition.options(dryRun: dryRun.dryRun)).recluster(full: full)
+            try await RecognitionReport.run(library: library, dryRun: dryRun.dryRun) { store, settings in
+                try await Recognizer(store: store, options: recognition.options(settings: settings, dryRun: dryRun.dryRun)).recluster(full: full)
             }
         }
     }
@@ -96,23 +102,22 @@ extension FRS {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            try await RecognitionReport.run(library: library, dryRun: dryRun.dryRun) { store in
+            try await RecognitionReport.run(library: library, dryRun: dryRun.dryRun) { store, settings in
                 if !dryRun.dryRun {
-                    let settings = try library.settings()
-                    let facenet = try FaceNet(modelURL: settings.models.ensure(.faceNet) { Console.status($0) }, engine: settings.inferenceEngine(notice: Console.status))
+                    let facenet = try settings.faceNet(engine: settings.inferenceEngine(notice: Console.status)) { Console.status($0) }
                     _ = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping).run()
                 }
-                return try await Recognizer(store: store, options: recognition.options(dryRun: dryRun.dryRun)).run()
+                return try await Recognizer(store: store, options: recognition.options(settings: settings, dryRun: dryRun.dryRun)).run()
             }
         }
     }
 }
 
 enum RecognitionReport {
-    static func run(library: LibraryOptions, dryRun: Bool, _ body: (any FaceStore) async throws -> Recognizer.Summary) async throws {
+    static func run(library: LibraryOptions, dryRun: Bool, _ body: (any FaceStore, Settings) async throws -> Recognizer.Summary) async throws {
         let settings = try library.settings()
         library.bootstrapLogging(settings)
-        guard let summary = try await library.withStore(settings, dryRun: dryRun, body) else { return print("dry run: no library yet") }
+        guard let summary = try await library.withStore(settings, dryRun: dryRun, { try await body($0, settings) }) else { return print("dry run: no library yet") }
         print(describe(summary, dryRun: dryRun))
     }
 

@@ -30,7 +30,7 @@ extension FRS {
                 let folders = try Run.folders(paths, settings: settings, remember: !dryRun.dryRun)
                 let before = try await store.statusCounts()
                 let progress = ProgressBox(total: before.pending + before.leased)
-                let summary = try await PipelineCycle(store: store, settings: settings, recognition: recognition.options(dryRun: dryRun.dryRun), stop: stop)
+                let summary = try await PipelineCycle(store: store, settings: settings, recognition: recognition.options(settings: settings, dryRun: dryRun.dryRun), stop: stop)
                     .run(folders: folders, dryRun: dryRun.dryRun, onDetected: { progress.record($0) }) { Console.status($0) }
                 progress.finish()
                 return summary
@@ -111,7 +111,7 @@ extension FRS {
             stop.install { _ in logger.notice("stopping after the current step") }
             let interval = Self.seconds(every)!
             let folders = try Run.folders(paths, settings: settings, remember: !dryRun.dryRun)
-            let cycle = PipelineCycle(store: store, settings: settings, recognition: recognition.options(dryRun: dryRun.dryRun), stop: stop)
+            let cycle = PipelineCycle(store: store, settings: settings, recognition: recognition.options(settings: settings, dryRun: dryRun.dryRun), stop: stop)
             var number = 0
             while !stop.isStopped {
                 number += 1

@@ -39,9 +39,10 @@ extension FRS {
             guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be at least 1 second") }
             var settings = try store.settings
             if let token = try flagToken() { try settings.set(.webToken, token, source: .flag) }
-            let configuration = WebConfiguration(
+            var configuration = WebConfiguration(
                 host: host, port: port, token: settings.webToken, dataDirectory: settings.dataDirectory, models: settings.models,
                 uploadLimit: uploadLimit << 20, idleTimeout: .seconds(idleTimeout), secureCookies: secureCookies)
+            configuration.embeddingFlip = settings.embeddingFlip
             do {
                 try configuration.validate()
             } catch {

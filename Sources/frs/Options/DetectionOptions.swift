@@ -61,8 +61,10 @@ struct ModelOptions: ParsableArguments {
                                           notice: Console.status)
     }
 
+    /// Embeds as the `embedding_flip` setting says, so that searches compare like with like.
     func analyzer(detection: RetinaFace.Options, batchSize: Int = 8, engine: InferenceEngine? = nil) throws -> FaceAnalyzer {
-        try FaceAnalyzer(models: store, detectorOptions: detection, batchSize: batchSize, engine: engine ?? inferenceEngine()) { Console.status($0) }
+        try FaceAnalyzer(models: store, detectorOptions: detection, batchSize: batchSize, flip: Settings.load().embeddingFlip,
+                         engine: engine ?? inferenceEngine()) { Console.status($0) }
     }
 }
 

@@ -34,13 +34,15 @@ struct RecognitionOptions: ParsableArguments {
         guard (0...1).contains(matchThreshold) else { throw ValidationError("--match-threshold must be between 0 and 1") }
     }
 
-    func options(dryRun: Bool = false) -> Recognizer.Options {
-        Self.options(method: method, minFaces: minFaces, matchThreshold: matchThreshold, quality: quality, dryRun: dryRun)
+    /// `settings` says which embeddings are compared (`embedding_flip`).
+    func options(settings: Settings, dryRun: Bool = false) -> Recognizer.Options {
+        Self.options(method: method, minFaces: minFaces, matchThreshold: matchThreshold, quality: quality, settings: settings, dryRun: dryRun)
     }
 
     static func options(method: Method, minFaces: Int, matchThreshold: Float = Recognizer.Options().matchThreshold,
-                        quality: QualityOptions? = nil, dryRun: Bool = false) -> Recognizer.Options {
+                        quality: QualityOptions? = nil, settings: Settings, dryRun: Bool = false) -> Recognizer.Options {
         var options = Recognizer.Options()
+        options.embeddingModel = settings.embeddingModel
         if let quality {
             options.gate = quality.gate
             options.clustering.coherence = quality.coherence

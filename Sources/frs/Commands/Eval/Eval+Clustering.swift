@@ -28,19 +28,20 @@ extension FRS.Eval {
         @Option(help: "Smallest group of faces that becomes a new person.") var minFaces = 3
         @OptionGroup var detection: PipelineDetectionOptions
         @OptionGroup var quality: QualityOptions
+        @OptionGroup var embedding: EmbeddingOptions
 
         func run() async throws {
             let rows = try LabelledPhotos.read(labels, limit: limit)
             let identityOf = Dictionary(rows.map { ($0.url.path, $0.identity) }) { a, _ in a }
 
-            try await EvaluationLibrary.with(workDir: workDir, defaultName: "frs-eval-clustering", detection: detection) { library in
+            try await EvaluationLibrary.with(workDir: workDir, defaultName: "frs-eval-clustering", detection: detection, embedding: embedding) { library in
                 // Detection and embedding: once per work folder.
                 try await library.prepare(identityOf.keys.sorted().map { URL(fileURLWithPath: $0) })
-                try await evaluate(library.store, identityOf: identityOf)
+                try await evaluate(library.store, settings: library.settings, identityOf: identityOf)
             }
         }
 
-        private func evaluate(_ store: any FaceStore, identityOf: [String: String]) async throws {
+        private func evaluate(_ store: any FaceStore, settings: Settings, identityOf: [String: String]) async throws {
 
             let identities = Array(Set(identityOf.values)).sorted()
             print("clustering evaluation: \(identityOf.count) labelled photos, \(identities.count) identities")
@@ -48,7 +49,7 @@ extension FRS.Eval {
             for method in methods {
                 for person in try await store.persons(includeHidden: true) { try await store.deletePerson(person.person.id, actor: "eval") }
                 let start = Date()
-                _ = try await Recognizer(store: store, options: RecognitionOptions.options(method: method, minFaces: minFaces, quality: quality)).run()
+                _ = try await Recognizer(store: store, options: RecognitionOptions.options(method: method, minFaces: minFaces, quality: quality, settings: settings)).run()
                 let seconds = Date().timeIntervalSince(start)
                 let scores = try await Self.score(store: store, identityOf: identityOf, identities: identities)
                 print("  " + method.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0) + String(format: "%6.3f %6.3f %6.3f   %6.3f %6.3f %6.3f   %6d   %6.1f %%  %5.1f s",

@@ -24,23 +24,24 @@ extension FRS.Eval {
         @Option(help: "Smallest group of faces that becomes a new person.") var minFaces = 3
         @OptionGroup var detection: PipelineDetectionOptions
         @OptionGroup var quality: QualityOptions
+        @OptionGroup var embedding: EmbeddingOptions
 
         func run() async throws {
             var problems: [String] = []
             let files = MediaIndexer.mediaFiles(in: [dir]) { problems.append($0) }
             guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
             guard !files.isEmpty else { throw ValidationError("\(dir): no photos in this folder") }
-            try await EvaluationLibrary.with(workDir: workDir, defaultName: "frs-eval-strangers", detection: detection) { library in
+            try await EvaluationLibrary.with(workDir: workDir, defaultName: "frs-eval-strangers", detection: detection, embedding: embedding) { library in
                 try await library.prepare(files)
-                try await evaluate(library.store, photos: files.count)
+                try await evaluate(library.store, settings: library.settings, photos: files.count)
             }
         }
 
-        private func evaluate(_ store: any FaceStore, photos: Int) async throws {
+        private func evaluate(_ store: any FaceStore, settings: Settings, photos: Int) async throws {
             for person in try await store.persons(includeHidden: true) { try await store.deletePerson(person.person.id, actor: "eval") }
-            let options = RecognitionOptions.options(method: .default, minFaces: minFaces, quality: quality)
+            let options = RecognitionOptions.options(method: .default, minFaces: minFaces, quality: quality, settings: settings)
             _ = try await Recognizer(store: store, options: options).run()
-            let faces = try await store.embeddings(model: FaceNet.modelTag)
+            let faces = try await store.embeddings(model: options.embeddingModel)
             let admitted = faces.filter { options.gate.admits(FaceSignals($0)) }
             let persons = try await store.persons(includeHidden: true)
             print("strangers evaluation: \(photos) photos, \(faces.count) embedded faces, \(admitted.count) above the quality gate")
@@ -60,7 +61,7 @@ struct EvaluationLibrary {
 
     /// Runs `body` on the library (without a `workDir`, `defaultName` under the temporary directory),
     /// closing its store before returning.
-    static func with<T>(workDir: String?, defaultName: String, detection: PipelineDetectionOptions,
+    static func with<T>(workDir: String?, defaultName: String, detection: PipelineDetectionOptions, embedding: EmbeddingOptions,
                         _ body: (EvaluationLibrary) async throws -> T) async throws -> T {
         let work = URL(fileURLWithPath: workDir ?? FileManager.default.temporaryDirectory.appendingPathComponent(defaultName).path)
         // The evaluation's own library and default settings; only the models are the user's.
@@ -70,6 +71,7 @@ struct EvaluationLibrary {
         var settings = try Settings.load(configFile: work.appendingPathComponent("none.conf"), environment: modelsOnly)
         try settings.set(.dataDirectory, work.path, source: .flag)
         try detection.apply(to: &settings)
+        try embedding.apply(to: &settings)
         LogOutput.bootstrap(level: .warning)
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         return try await withFaceStore(settings.database) { store in
@@ -77,18 +79,27 @@ struct EvaluationLibrary {
         }
     }
 
-    /// Adds the photos and detects and embeds the faces of those not done yet.
+    /// Adds the photos and detects and embeds the faces of those not done yet; faces embedded the
+    /// other way (`--embedding-flip` changed since) are embedded again.
     func prepare(_ files: [URL]) async throws {
         let indexer = MediaIndexer(store: store, thumbnails: settings.dataDirectory)
         for file in files { _ = try await indexer.add(file) }
         let pending = try await store.statusCounts().pending
-        guard pending > 0 else { return }
-        Console.status("detecting and embedding faces in \(pending) photos (kept in \(settings.dataDirectory.root.path) for next time)")
         var options = DetectionRunner.Options(settings: settings)
         options.embed = true
         let runner = try DetectionRunner(store: store, models: settings.models, dataDirectory: settings.dataDirectory, options: options) { Console.status($0) }
-        let progress = ProgressBox(total: pending)
-        _ = try await runner.run { progress.record($0) }
-        progress.finish()
+        if pending > 0 {
+            Console.status("detecting and embedding faces in \(pending) photos (kept in \(settings.dataDirectory.root.path) for next time)")
+            let progress = ProgressBox(total: pending)
+            _ = try await runner.run { progress.record($0) }
+            progress.finish()
+        }
+        let started = Date()
+        let embedded = try await EmbeddingRunner(store: store, facenet: settings.faceNet(engine: runner.engine)).run()
+        if embedded.faces > 0 {
+            let seconds = Date().timeIntervalSince(started)
+            Console.status(String(format: "embedded %d faces in %.1f s (%.1f faces/s), embedding_flip = ", embedded.faces, seconds,
+                                  Double(embedded.faces) / max(seconds, 1e-9)) + "\(settings.embeddingFlip)")
+        }
     }
 }
