@@ -175,8 +175,8 @@ public struct MediaIndexer: Sendable {
         }
         if dryRun {
             guard let known else { return .added }
-            return known.size == info.size && known.contentHash == info.contentHash
-                && known.mtime?.timeIntervalSince1970 == info.mtime.timeIntervalSince1970 ? .unchanged : .changed
+            // The same content under a new mtime is not a change (`addMedia` keeps its faces).
+            return known.size == info.size && known.contentHash == info.contentHash ? .unchanged : .changed
         }
         switch try await store.addMedia(info) {
         case .added(let fileId, let itemId):

@@ -4,7 +4,13 @@ import Foundation
 
 /// The change-detection columns of a stored `MediaFile` row.
 struct StoredMetadata {
-    enum Decision { case same, changed, legacy }
+    enum Decision {
+        case same, changed, legacy
+        /// The same size and content hash under a new mtime (copied back from a backup, `touch`ed,
+        /// synced by a tool that does not keep times): the metadata is refreshed, the faces and the
+        /// user's work on them are kept.
+        case touched
+    }
 
     var size: Int64?
     /// Seconds since 1970, stored as a double so it round-trips exactly (timestamp types would round).
@@ -14,8 +20,8 @@ struct StoredMetadata {
     func compare(with info: MediaFileInfo) -> Decision {
         // A row written by the original system has none of these: fill them in, keep its faces.
         if size == nil && mtime == nil && hash == nil { return .legacy }
-        let same = size == info.size && mtime == info.mtime.timeIntervalSince1970 && hash == info.contentHash
-        return same ? .same : .changed
+        guard size == info.size, let hash, hash == info.contentHash else { return .changed }
+        return mtime == info.mtime.timeIntervalSince1970 ? .same : .touched
     }
 }
 
@@ -55,7 +61,8 @@ enum PortableSQL {
         SELECT (SELECT COALESCE(MAX("Id"), 0) FROM "FaceAssignments"),
                (SELECT COALESCE(MAX("Id"), 0) FROM "Faces"),
                (SELECT COUNT(*) FROM "Faces" WHERE "PersonId" IS NOT NULL),
-               (SELECT COUNT(*) FROM "Faces" WHERE "Embedding" IS NULL AND "PersonId" IS NOT NULL)
+               (SELECT COUNT(*) FROM "Faces" WHERE "Embedding" IS NULL AND "PersonId" IS NOT NULL),
+               (SELECT COUNT(*) FROM "Faces" WHERE "Embedding" IS NULL)
         """
 }
 

@@ -9,8 +9,8 @@ struct APIRoutes {
     let people: PeopleService
     let searcher: Searcher
 
-    /// The most faces one `/api/faces` answer lists.
-    static let faceLimit = 10_000
+    /// A page's size when the request does not say (`limit`, at most `PeopleService.maxPageSize`).
+    static let defaultLimit = 100
 
     struct NameBody: APIBody {
         var name: String
@@ -46,6 +46,10 @@ struct APIRoutes {
             birthDate = try container.decodeNil(forKey: .birthDate) ? nil : try container.decode(String.self, forKey: .birthDate)
         }
     }
+    struct PairBody: APIBody {
+        var persons: [Int64]
+        static let shape = #"{"persons": [person id, person id]}"#
+    }
     struct RejectBody: APIBody {
         var faces: [Int64]
         var from: Int64
@@ -55,16 +59,37 @@ struct APIRoutes {
     func add(to router: Router<WebContext>) {
         let api = router.group("api")
         api.get("people") { request, _ in
-            let query = try QueryParameters(request, allowed: ["sort", "hidden"])
-            return try Responses.json(try await people.people(sort: try query.choice("sort", PeopleSort.self) ?? .faces,
-                                                              includeHidden: try query.flag("hidden")))
+            let query = try QueryParameters(request, allowed: ["sort", "hidden", "q", "after", "limit"])
+            return try Responses.json(try await people.people(order: try query.choice("sort", PersonOrder.self) ?? .faces,
+                                                              search: query.string("q"), includeHidden: try query.flag("hidden"),
+                                                              after: query.string("after"), limit: try Self.limit(query)))
         }
         api.get("people/:id") { request, context in
-            _ = try QueryParameters(request, allowed: [])
-            return try Responses.json(try await people.person(try Self.id(context)))
+            let query = try QueryParameters(request, allowed: ["after", "limit"])
+            return try Responses.json(try await people.person(try Self.id(context), after: query.string("after"),
+                                                              limit: try Self.limit(query)))
+        }
+        api.get("people/:id/review") { request, context in
+            let query = try QueryParameters(request, allowed: ["after", "limit"])
+            return try Responses.json(try await people.review(try Self.id(context), after: query.string("after"), limit: try Self.limit(query)))
+        }
+        api.get("people/:id/likely-wrong") { request, context in
+            let query = try QueryParameters(request, allowed: ["after", "limit"])
+            return try Responses.json(try await people.likelyWrong(try Self.id(context), after: query.string("after"), limit: try Self.limit(query)))
+        }
+        api.get("merge-suggestions") { request, _ in
+            let query = try QueryParameters(request, allowed: ["after", "limit"])
+            return try Responses.json(try await people.mergeSuggestions(after: query.string("after"), limit: try Self.limit(query)))
+        }
+        api.get("photos") { request, _ in
+            let query = try QueryParameters(request, allowed: ["with", "sort", "after", "limit"], repeatable: ["with"])
+            var persons: [Int64] = []
+            for text in query.strings("with") { persons.append(try await people.resolvePerson(text)) }
+            return try Responses.json(try await people.photos(with: persons, order: try query.choice("sort", MediaOrder.self) ?? .date,
+                                                              after: query.string("after"), limit: try Self.limit(query)))
         }
         api.get("faces") { request, _ in
-            let query = try QueryParameters(request, allowed: ["person", "unassigned", "limit"])
+            let query = try QueryParameters(request, allowed: ["person", "unassigned", "after", "limit"])
             let person = try query.id("person")
             let unassigned = try query.flag("unassigned")
             let filter: FaceFilter
@@ -74,12 +99,11 @@ struct APIRoutes {
             case (nil, false): filter = .all
             case (_?, true): throw WebError.badRequest(#"give "person" or "unassigned=1", not both"#)
             }
-            let limit = try query.integer("limit", in: 1...Self.faceLimit) ?? Self.faceLimit
-            return try Responses.json(try await people.faces(filter, limit: limit))
+            return try Responses.json(try await people.faces(filter, after: query.string("after"), limit: try Self.limit(query)))
         }
         api.get("suggestions") { request, _ in
-            _ = try QueryParameters(request, allowed: [])
-            return try Responses.json(try await people.suggestions())
+            let query = try QueryParameters(request, allowed: ["after", "limit"])
+            return try Responses.json(try await people.suggestions(after: query.string("after"), limit: try Self.limit(query)))
         }
         api.get("status") { request, _ in
             _ = try QueryParameters(request, allowed: [])
@@ -111,6 +135,16 @@ struct APIRoutes {
             let id = try Self.id(context)
             return try Responses.json(try await people.delete(id, dryRun: Self.dryRun(request)))
         }
+        api.post("people/:id/accept") { request, context in
+            let id = try Self.id(context)
+            let body = try await Self.decode(FacesBody.self, request, context)
+            return try Responses.json(try await people.accept(faces: body.faces, for: id, dryRun: Self.dryRun(request)))
+        }
+        api.post("people/different") { request, context in
+            let body = try await Self.decode(PairBody.self, request, context)
+            guard body.persons.count == 2 else { throw WebError.badRequest(#"give exactly two persons: \#(PairBody.shape)"#) }
+            return try Responses.json(try await people.markDifferent(body.persons[0], body.persons[1], dryRun: Self.dryRun(request)))
+        }
         api.post("faces/move") { request, context in
             let body = try await Self.decode(MoveBody.self, request, context)
             let target: PeopleService.MoveTarget
@@ -138,6 +172,10 @@ struct APIRoutes {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             return try Responses.json(try await searcher.search(imageData: Data(buffer: body)))
         }
+    }
+
+    static func limit(_ query: QueryParameters) throws -> Int {
+        try query.integer("limit", in: 1...PeopleService.maxPageSize) ?? defaultLimit
     }
 
     /// The path's `:id`, a row id.

@@ -12,7 +12,7 @@ struct ErrorMiddleware: RouterMiddleware {
 
     static let securityHeaders: HTTPFields = [
         .contentSecurityPolicy: """
-            default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; form-action 'self'; \
+            default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; \
             frame-ancestors 'none'; base-uri 'none'
             """,
         .xContentTypeOptions: "nosniff",

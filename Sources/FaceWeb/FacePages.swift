@@ -3,9 +3,19 @@ import Foundation
 
 /// Grids of faces with the move form, and the unassigned faces page with its suggestions.
 enum FacePages {
+    /// Where the unassigned page is in its two lists (suggestions and faces are paged apart).
+    struct UnassignedState {
+        var after: String?
+        var suggestionsAfter: String?
+
+        func link(after: String?? = .none, suggestionsAfter: String?? = .none) -> String {
+            HTML.link("/faces/unassigned", [("after", after ?? self.after), ("suggestions_after", suggestionsAfter ?? self.suggestionsAfter)])
+        }
+    }
+
     /// Faces with checkboxes, and a form that moves the checked ones (to a person, a new person, or nobody).
     /// On a person's page (`person`), each face has a "Not this person" button.
-    static func faceGrid(_ faces: [FaceRow], others: [PersonRow], returnTo: String, csrf: String,
+    static func faceGrid(_ faces: [FaceRow], returnTo: String, csrf: String,
                          unassignable: Bool, person: Int64? = nil) -> String {
         guard !faces.isEmpty else { return "<p>No faces.</p>" }
         let cards = faces.map { face -> String in
@@ -18,12 +28,11 @@ enum FacePages {
             \(person == nil ? "" : #" <button type="submit" formaction="/faces/reject" name="reject" value="\#(face.id)" id="reject-\#(face.id)" title="take this face away from the person, for good">Not this person</button>"#)</div>
             """
         }.joined()
-        let options = others.map { (person: PersonRow) -> String in #"<option value="\#(person.id)">\#(HTML.escape(person.name)) (#\#(person.id))</option>"# }.joined()
         return """
             <form method="post" action="/faces/move" id="move-form">\(HTML.csrfField(csrf))
             <input type="hidden" name="return" value="\(HTML.escape(returnTo))">\(person.map { #"<input type="hidden" name="person" value="\#($0)">"# } ?? "")
-            <div class="actions">Move checked faces to <select name="to" id="move-to">
-            <option value="new">a new person…</option>\(options)</select>
+            <div class="actions">Move checked faces to \(HTML.personPicker(name: "to", id: "move-to", required: false,
+                                                                      placeholder: "a person (empty: a new person)"))
             <input name="name" placeholder="name of the new person" maxlength="200">
             <button type="submit" id="move-submit">Move</button>
             \(unassignable ? #"<button type="submit" formaction="/faces/unassign" id="unassign-submit">Unassign checked</button>"# : "")
@@ -34,9 +43,9 @@ enum FacePages {
     /// A capture time as people read it: "2019-07-14 15:30:00+02:00".
     static func shown(_ iso8601: String) -> String { iso8601.replacingOccurrences(of: "T", with: " ") }
 
-    static func unassigned(_ faces: [FaceRow], suggestions: [FaceSuggestion], persons: [PersonRow], csrf: String,
+    static func unassigned(_ faces: FaceList, total: Int, suggestions: SuggestionList, state: UnassignedState, csrf: String,
                            message: String?) -> String {
-        let groups = suggestions.enumerated().map { index, suggestion -> String in
+        let groups = suggestions.items.enumerated().map { index, suggestion -> String in
             let ids = suggestion.faces.map { String($0.id) }.joined(separator: ",")
             let thumbs = suggestion.faces.map { HTML.thumbnail($0.thumbnail, alt: "face \($0.id)") }.joined(separator: " ")
             return """
@@ -48,13 +57,17 @@ enum FacePages {
                 <span class="muted">\(suggestion.faces.count) faces, mean similarity \(String(format: "%.2f", suggestion.meanSimilarity))</span></form></div>
                 """
         }.joined()
+        let here = state.link()
         let content = """
-            <h1>Unassigned faces <span class="muted">(\(faces.count))</span></h1>
-            <h2>Suggested persons</h2>
+            <h1>Unassigned faces <span class="muted">(\(total))</span></h1>
+            <h2>Suggested persons <span class="muted">(\(suggestions.total))</span></h2>
             <p class="muted">Groups that clustering finds among the unassigned faces clear enough to recognise (not small, blurred or turned away), most alike first.</p>
-            \(suggestions.isEmpty ? "<p>No suggestions.</p>" : groups)
+            \(suggestions.items.isEmpty ? "<p>No suggestions.</p>" : groups)
+            \(HTML.pager(next: suggestions.next.map { state.link(suggestionsAfter: $0) }, first: state.suggestionsAfter == nil ? nil : state.link(suggestionsAfter: .some(nil)),
+                         nextLabel: "More suggestions", id: "next-suggestions"))
             <h2>All unassigned faces</h2>
-            \(faceGrid(faces, others: persons, returnTo: "/faces/unassigned", csrf: csrf, unassignable: false))
+            \(faceGrid(faces.items, returnTo: here, csrf: csrf, unassignable: false))
+            \(HTML.pager(next: faces.next.map { state.link(after: $0) }, first: state.after == nil ? nil : state.link(after: .some(nil))))
             """
         return Layout.page(title: "Unassigned faces", csrf: csrf, message: message, content: content)
     }

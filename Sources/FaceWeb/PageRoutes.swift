@@ -13,18 +13,64 @@ struct PageRoutes {
 
     func add(to router: Router<WebContext>) {
         router.get("/") { request, context in
-            let query = try QueryParameters(request, allowed: ["hidden", "msg"])
-            let showHidden = try query.flag("hidden")
-            let rows = try await people.people(includeHidden: showHidden)
-            return Responses.html(PeoplePages.grid(rows, showHidden: showHidden, csrf: context.csrfToken,
+            let query = try QueryParameters(request, allowed: ["hidden", "sort", "q", "after", "msg"])
+            let search = query.string("q").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+            let state = PeoplePages.GridState(order: try query.choice("sort", PersonOrder.self) ?? .faces, search: search,
+                                              showHidden: try query.flag("hidden"))
+            let list = try await people.people(order: state.order, search: search, includeHidden: state.showHidden,
+                                               after: query.string("after"), limit: Self.gridSize)
+            return Responses.html(PeoplePages.grid(list, state: state, first: query.string("after") == nil, csrf: context.csrfToken,
                                                    message: query.string("msg")))
         }
+        router.get("/people/merge-suggestions") { request, context in
+            let query = try QueryParameters(request, allowed: ["after", "msg"])
+            let list = try await people.mergeSuggestions(after: query.string("after"), limit: 20)
+            return Responses.html(ReviewPages.mergeSuggestions(list, first: query.string("after") == nil, csrf: context.csrfToken,
+                                                               message: query.string("msg")))
+        }
+        router.post("/people/different") { request, _ in
+            let persons = try await Self.form(request).ids("persons")
+            guard persons.count == 2 else { throw WebError.badRequest("persons: give two person ids") }
+            return Self.done(try await people.markDifferent(persons[0], persons[1]), at: "/people/merge-suggestions")
+        }
         router.get("/people/:id") { request, context in
-            let query = try QueryParameters(request, allowed: ["msg"])
-            let page = try await people.person(try APIRoutes.id(context))
-            let others = try await people.people(sort: .name, includeHidden: true)
-            return Responses.html(PeoplePages.person(page, others: others, csrf: context.csrfToken,
+            let query = try QueryParameters(request, allowed: ["after", "msg"])
+            let page = try await people.person(try APIRoutes.id(context), after: query.string("after"), limit: Self.faceGridSize)
+            return Responses.html(PeoplePages.person(page, first: query.string("after") == nil, csrf: context.csrfToken,
                                                      message: query.string("msg")))
+        }
+        for (path, kind) in [("review", ReviewPages.Kind.candidates), ("likely-wrong", .likelyWrong)] {
+            router.get("/people/:id/\(path)") { request, context in
+                let query = try QueryParameters(request, allowed: ["after", "msg"])
+                let id = try APIRoutes.id(context)
+                let list = kind == .candidates ? try await people.review(id, after: query.string("after"), limit: Self.faceGridSize)
+                    : try await people.likelyWrong(id, after: query.string("after"), limit: Self.faceGridSize)
+                return Responses.html(ReviewPages.page(list, kind: kind, first: query.string("after") == nil, csrf: context.csrfToken,
+                                                       message: query.string("msg")))
+            }
+        }
+        // The review pages' form: accept the checked faces for the person, or reject them ("not this person").
+        router.post("/people/:id/review") { request, context in
+            let id = try APIRoutes.id(context)
+            let form = try await Self.form(request)
+            let faces = try form.ids("face")
+            let report = switch form.value("action") {
+            case "accept": try await people.accept(faces: faces, for: id)
+            case "reject": try await people.reject(faces: faces, from: id)
+            default: throw WebError.badRequest("action must be accept or reject")
+            }
+            return Self.done(report, at: Self.returnPath(form))
+        }
+        router.get("/photos") { request, context in
+            let query = try QueryParameters(request, allowed: ["with", "sort", "after", "msg"], repeatable: ["with"])
+            var persons: [Int64] = []
+            for text in query.strings("with") where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                persons.append(try await people.resolvePerson(text))
+            }
+            let order = try query.choice("sort", MediaOrder.self) ?? .date
+            let list = persons.isEmpty ? nil : try await people.photos(with: persons, order: order, after: query.string("after"), limit: 24)
+            return Responses.html(PhotoPages.photos(list, order: order, first: query.string("after") == nil, csrf: context.csrfToken,
+                                                    message: query.string("msg")))
         }
         router.post("/people/:id/rename") { request, context in
             let id = try APIRoutes.id(context)
@@ -33,7 +79,10 @@ struct PageRoutes {
         }
         router.post("/people/:id/merge") { request, context in
             let id = try APIRoutes.id(context)
-            guard let into = try await Self.form(request).ids("into").first else { throw WebError.badRequest("choose a person to merge into") }
+            guard let text = try await Self.form(request).value("into"), !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw WebError.badRequest("choose a person to merge into")
+            }
+            let into = try await people.resolvePerson(text)
             let report = try await people.merge([id], into: into)
             return Self.done(report, at: "/people/\(into)")
         }
@@ -57,14 +106,14 @@ struct PageRoutes {
         router.post("/faces/move") { request, _ in
             let form = try await Self.form(request)
             let faces = try form.ids("face")
-            let to = form.value("to") ?? "new"
+            // An empty "to" (or "new") is a new person, named by the name field or by the machine.
+            let to = form.value("to")?.trimmingCharacters(in: .whitespaces) ?? ""
             let target: PeopleService.MoveTarget
-            if to == "new" {
+            if to.isEmpty || to == "new" {
                 let name = form.value("name").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
                 target = .newPerson(name: name)
             } else {
-                guard let id = Int64(to) else { throw WebError.badRequest("to: '\(to)' is not a person id") }
-                target = .person(id)
+                target = .person(try await people.resolvePerson(to))
             }
             return Self.done(try await people.move(faces: faces, to: target), at: Self.returnPath(form))
         }
@@ -81,12 +130,12 @@ struct PageRoutes {
             return Self.done(try await people.reject(faces: [face], from: person), at: Self.returnPath(form))
         }
         router.get("/faces/unassigned") { request, context in
-            let query = try QueryParameters(request, allowed: ["msg"])
-            let faces = try await people.faces(.unassigned)
-            let suggestions = try await people.suggestions()
-            let persons = try await people.people(sort: .name, includeHidden: true)
-            return Responses.html(FacePages.unassigned(faces, suggestions: suggestions, persons: persons,
-                                                       csrf: context.csrfToken, message: query.string("msg")))
+            let query = try QueryParameters(request, allowed: ["after", "suggestions_after", "msg"])
+            let state = FacePages.UnassignedState(after: query.string("after"), suggestionsAfter: query.string("suggestions_after"))
+            let faces = try await people.faces(.unassigned, after: state.after, limit: Self.faceGridSize)
+            let suggestions = try await people.suggestions(after: state.suggestionsAfter, limit: 10)
+            return Responses.html(FacePages.unassigned(faces, total: try await people.status().unassignedFaces, suggestions: suggestions,
+                                                       state: state, csrf: context.csrfToken, message: query.string("msg")))
         }
         router.post("/suggestions/accept") { request, _ in
             let form = try await Self.form(request)
@@ -102,8 +151,8 @@ struct PageRoutes {
         router.post("/search") { request, context in
             let form = try await Self.form(request)
             let results = try await searcher.search(imageData: form.files["photo"] ?? Data())
-            let persons = try await people.people(includeHidden: true)
-            return Responses.html(OtherPages.search(results: results, people: Dictionary(uniqueKeysWithValues: persons.map { ($0.id, $0) }),
+            let persons = try await people.personRows(Array(Set(results.flatMap { $0.matches.map(\.personId) })))
+            return Responses.html(OtherPages.search(results: results, people: persons,
                                                     csrf: context.csrfToken, message: nil,
                                                     uploadLimit: configuration.uploadLimit))
         }
@@ -132,6 +181,10 @@ struct PageRoutes {
         router.get("/style.css") { _, _ in Responses.asset(Layout.style, contentType: "text/css; charset=utf-8") }
         router.get("/app.js") { _, _ in Responses.asset(Layout.script, contentType: "text/javascript; charset=utf-8") }
     }
+
+    /// Persons per page of the grid, and faces per page of a face grid.
+    static let gridSize = 60
+    static let faceGridSize = 120
 
     /// The body was collected (and its CSRF token checked) by `SecurityMiddleware`.
     static func form(_ request: Request) async throws -> FormData {

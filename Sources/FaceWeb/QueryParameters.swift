@@ -5,20 +5,23 @@ import Hummingbird
 struct QueryParameters {
     private let parameters: [(name: String, value: String)]
 
-    /// `allowed`: the parameter names the route takes.
-    init(_ request: Request, allowed: Set<String>) throws {
+    /// `allowed`: the parameter names the route takes; `repeatable`: those of them that may come more than once.
+    init(_ request: Request, allowed: Set<String>, repeatable: Set<String> = []) throws {
         parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         for (name, _) in parameters where !allowed.contains(name) {
             let takes = allowed.isEmpty ? "no parameters" : allowed.sorted().joined(separator: ", ")
             throw WebError.badRequest("unknown query parameter \"\(name)\": this address takes \(takes)")
         }
         var seen: Set<String> = []
-        for (name, _) in parameters where !seen.insert(name).inserted {
+        for (name, _) in parameters where !repeatable.contains(name) && !seen.insert(name).inserted {
             throw WebError.badRequest("query parameter \"\(name)\" is given more than once: give it once")
         }
     }
 
     func string(_ name: String) -> String? { parameters.first { $0.name == name }?.value }
+
+    /// Every value of a repeatable parameter, in order.
+    func strings(_ name: String) -> [String] { parameters.filter { $0.name == name }.map(\.value) }
 
     /// Absent: false; "1"/"true": true; "0"/"false": false.
     func flag(_ name: String) throws -> Bool {

@@ -78,6 +78,32 @@ enum HTML {
             """
     }
 
+    /// "1 face", "2 faces".
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// A path with query parameters (nil values left out), each value encoded.
+    static func link(_ path: String, _ parameters: [(String, String?)]) -> String {
+        let query = parameters.compactMap { name, value in value.map { "\(name)=\(self.query($0))" } }
+        return query.isEmpty ? path : path + "?" + query.joined(separator: "&")
+    }
+
+    /// "Next page" (and "First page" after the first) links; nothing when there is one page.
+    static func pager(next: String?, first: String?, nextLabel: String = "Next page", id: String = "next-page") -> String {
+        guard next != nil || first != nil else { return "" }
+        let firstLink = first.map { #"<a href="\#(escape($0))">First page</a>"# } ?? ""
+        let nextLink = next.map { #"<a href="\#(escape($0))" id="\#(id)" rel="next">\#(escape(nextLabel)) →</a>"# } ?? ""
+        return #"<p class="pager">\#(firstLink) \#(nextLink)</p>"#
+    }
+
+    /// A text field that finds a person by name as one types (app.js asks `/api/people?q=`); the
+    /// server takes an id, "Name (#id)" or a name only one person has (`PeopleService.resolvePerson`).
+    static func personPicker(name: String, id: String, required: Bool, placeholder: String = "a person's name or #id") -> String {
+        """
+        <input name="\(escape(name))" id="\(escape(id))" list="\(escape(id))-options" autocomplete="off" data-person-picker \
+        placeholder="\(escape(placeholder))" maxlength="220"\(required ? " required" : "")><datalist id="\(escape(id))-options"></datalist>
+        """
+    }
+
     static func thumbnail(_ name: String?, alt: String) -> String {
         guard let name else { return #"<div class="noface">no face</div>"# }
         return #"<img src="/thumbnails/\#(escape(query(name)))" alt="\#(escape(alt))" loading="lazy">"#
@@ -93,16 +119,57 @@ enum Layout {
             <title>\(HTML.escape(title)) · frs</title><link rel="stylesheet" href="/style.css">
             <script src="/app.js" defer></script></head>
             <body><nav><strong>frs</strong> <a href="/">People</a> <a href="/faces/unassigned">Unassigned faces</a>
+            <a href="/people/merge-suggestions">Merge suggestions</a> <a href="/photos">Photos</a>
             <a href="/search">Who is this?</a> <a href="/status">Status</a></nav>
             <main>\(notice)\(content)</main></body></html>
             """
     }
 
-    /// Asks before the forms marked `data-confirm` (deleting a person) are sent.
+    /// Asks before the forms marked `data-confirm` (deleting a person) are sent; fills the person
+    /// pickers' options as one types; keyboard shortcuts on review pages.
     static let script = """
         document.addEventListener('submit', event => {
           const question = event.target.dataset.confirm;
           if (question && !confirm(question)) event.preventDefault();
+        });
+        let pickerTimer;
+        document.addEventListener('input', event => {
+          const input = event.target;
+          if (!input.matches('[data-person-picker]')) return;
+          clearTimeout(pickerTimer);
+          pickerTimer = setTimeout(async () => {
+            const text = input.value.trim();
+            if (!text || /\\(#\\d+\\)$/.test(text)) return;
+            const response = await fetch('/api/people?hidden=1&sort=name&limit=10&q=' + encodeURIComponent(text), {credentials: 'same-origin'});
+            if (!response.ok) return;
+            const list = document.getElementById(input.getAttribute('list'));
+            list.replaceChildren(...(await response.json()).items.map(person => {
+              const option = document.createElement('option');
+              option.value = `${person.name} (#${person.id})`;
+              option.label = `${person.faces} faces`;
+              return option;
+            }));
+          }, 150);
+        });
+        // Boxes are drawn in the photo's pixels: the SVG takes the size the browser decoded (upright).
+        document.addEventListener('load', event => {
+          const image = event.target;
+          if (!(image instanceof HTMLImageElement)) return;
+          const boxes = image.parentElement && image.parentElement.querySelector('svg[data-boxes]');
+          if (boxes && image.naturalWidth) boxes.setAttribute('viewBox', `0 0 ${image.naturalWidth} ${image.naturalHeight}`);
+        }, true);
+        document.addEventListener('keydown', event => {
+          const form = document.querySelector('form[data-review]');
+          if (!form || event.ctrlKey || event.metaKey || event.altKey || event.target.matches('input[type=text], input[type=search], input:not([type]), textarea')) return;
+          const boxes = form.querySelectorAll('input[name=face]');
+          const press = id => { const element = document.getElementById(id); if (element) { event.preventDefault(); element.click(); } };
+          switch (event.key) {
+            case 's': event.preventDefault(); boxes.forEach(box => { box.checked = true; }); break;
+            case 'd': event.preventDefault(); boxes.forEach(box => { box.checked = false; }); break;
+            case 'a': press('accept-submit'); break;
+            case 'r': press('reject-submit'); break;
+            case 'n': press('next-page'); break;
+          }
         });
         """
 
@@ -120,6 +187,12 @@ enum Layout {
         .error{color:#a00}form.inline{display:inline}button{cursor:pointer}button.danger{color:#a00}
         .actions{display:flex;flex-wrap:wrap;gap:1.5em;align-items:center;margin:1em 0;background:#fff;
         padding:.8em;border-radius:8px}
+        .pager{display:flex;gap:2em;margin:1.5em 0}.keys kbd{background:#fff;border:1px solid #bbb;border-radius:3px;padding:0 .3em}
+        .pair .card{min-width:150px}.photo{position:relative;display:inline-block;max-width:100%;background:#fff;padding:.4em;border-radius:8px}
+        .photo img{max-width:100%;max-height:420px;display:block}.photos{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
+        .frame{position:relative}.frame svg{position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none}
+        .photo rect{fill:none;stroke:#ffd400;stroke-width:.4%}.photo rect.wanted{stroke:#2c2}
+        .photo text{fill:#fff;stroke:#000;stroke-width:.15%;paint-order:stroke;font-weight:700}
         td img{width:64px;height:64px;object-fit:cover;border-radius:4px}table{border-collapse:collapse}td,th{padding:.3em .8em;text-align:left;border-bottom:1px solid #ddd}
         """
 }

@@ -62,7 +62,7 @@ extension WebError {
             switch error {
             case .noSuchPerson, .noSuchFaces: self = .notFound(error.description)
             case .notUnassigned: self.init(status: .conflict, message: error.description)
-            case .invalidName, .nothingToDo, .invalidDate: self = .badRequest(error.description)
+            case .invalidName, .nothingToDo, .invalidDate, .invalidCursor, .invalidArgument: self = .badRequest(error.description)
             }
         case let error as VisionError:
             switch error {

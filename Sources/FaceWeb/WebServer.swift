@@ -59,6 +59,9 @@ public struct WebServer: Sendable {
 
     /// Serves until cancelled (or SIGINT/SIGTERM).
     public func run(onListening: @escaping @Sendable (String, Int) -> Void) async throws {
+        let people = people
+        let warmUp = Task { await people.warmUp() }
+        defer { warmUp.cancel() }
         try await application(onListening: onListening).runService()
     }
 }

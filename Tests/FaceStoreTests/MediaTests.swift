@@ -47,10 +47,15 @@ struct MediaTests {
             #expect(again.map(\.id) == [itemId])
             #expect(again.first?.attempts == 1, "a re-queued item starts counting attempts anew")
 
-            // A touched file (only mtime differs) is re-queued too.
+            // A touched file (only mtime differs, the content hash is the same) keeps its faces, and the
+            // persons and confirmations on them: only the stored mtime follows the disk.
+            let kept = try await store.complete(item: itemId, owner: "w2", faces: [newFace(3)])
             var touched = changed
             touched.mtime = changed.mtime.addingTimeInterval(1)
-            #expect(try await store.addMedia(touched) == .changed(fileId: fileId, removedThumbnails: []))
+            #expect(try await store.addMedia(touched) == .unchanged(fileId: fileId))
+            #expect(try await store.faces(item: itemId).map(\.id) == kept)
+            #expect(try await store.mediaFile(path: info.path)?.mtime == touched.mtime)
+            #expect(try await store.statusCounts() == StatusCounts(done: 1))
         }
     }
 

@@ -108,7 +108,7 @@ struct ODBCTests {
         #expect(TSQL.placeholderCount(SQLServerSQL.setBirthDate) == 2)
         #expect(TSQL.placeholderCount(SQLServerSQL.updateMediaFile) == 9)
         #expect(TSQL.placeholderCount(SQLServerSQL.historyForIds) == 5)
-        #expect(TSQL.placeholderCount(SQLServerSQL.faceDetails(.person(1))) == 2)
-        #expect(TSQL.placeholderCount(SQLServerSQL.faceDetails(.all)) == 1)
+        #expect(TSQL.placeholderCount(SQLServerSQL.faceDetails(.person(1))) == 3)
+        #expect(TSQL.placeholderCount(SQLServerSQL.faceDetails(.all)) == 2)
     }
 }

@@ -147,6 +147,8 @@ struct SecurityMiddlewareTests {
             let bad: [(path: String, parameter: String)] = [
                 ("/api/faces?person=abc", "person"), ("/api/faces?person=-3", "person"), ("/api/faces?limit=-1", "limit"),
                 ("/api/faces?limit=abc", "limit"), ("/api/faces?limit=0", "limit"), ("/api/faces?limit=99999999", "limit"),
+                ("/api/people?after=1&after=2", "after"), ("/api/people?sort=id", "sort"), ("/api/merge-suggestions?limit=501", "limit"),
+                ("/api/photos?with=1&sort=size", "sort"), ("/?sort=size", "sort"),
                 ("/api/faces?unassigned=maybe", "unassigned"), ("/api/faces?person=1&person=2", "person"),
                 ("/api/faces?personn=1", "personn"), ("/api/people?sort=size", "sort"), ("/api/people?hidden=yes", "hidden"),
                 ("/api/people?sort=name&x=1", "x"), ("/api/status?verbose=1", "verbose"), ("/?hidden=2", "hidden"),

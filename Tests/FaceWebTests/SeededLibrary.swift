@@ -56,6 +56,30 @@ struct SeededLibrary: Sendable {
         }
     }
 
+    /// A group photo of the seed (GroupM.jpg), detected and embedded for real, stored like the others;
+    /// returns its two largest faces (unassigned): what a photo of two persons together needs.
+    static func sharedPhoto(_ store: any FaceStore, data: DataDirectory) async throws -> (Int64, Int64) {
+        let url = Paths.seed.appendingPathComponent("GroupM.jpg")
+        let analyzer = try FaceAnalyzer(models: ModelStore(directory: SharedData.models))
+        let image = try Image(contentsOf: url)
+        let faces = Array(try analyzer.faces(in: image).sorted { $0.box.area > $1.box.area }.prefix(2))
+        guard faces.count == 2 else { throw TestFailure("GroupM.jpg must show two faces") }
+        let embeddings = try analyzer.embeddings(of: faces, in: image)
+        _ = try await store.addMedia(MediaFileInfo(path: url.path, size: 4242, mtime: Date(timeIntervalSince1970: 1_700_000_000),
+                                                   contentHash: String(format: "%064x", 4242), kind: .image,
+                                                   width: image.width, height: image.height))
+        let item = try await store.claim(owner: "seed", limit: 1, leaseSeconds: 60)[0]
+        let ids = try await store.complete(item: item.id, owner: "seed", faces: zip(faces, embeddings).map { face, embedding in
+            NewFace(box: BoundingBox(x1: Double(face.box.x), y1: Double(face.box.y), x2: Double(face.box.maxX), y2: Double(face.box.maxY)),
+                    score: Double(face.score), landmarks: face.landmarks.flatMap { [$0.x, $0.y] }, faceSize: Int(face.size),
+                    embedding: embedding.vector, embeddingModel: FaceNet.defaultModelTag, quality: Double(embedding.quality))
+        })
+        for (face, stored) in zip(faces, try await store.faces(item: item.id)) {
+            try Thumbnail.jpeg(of: face, in: image).write(to: data.thumbnailURL(named: stored.thumbnailName ?? "\(stored.id).jpg")!)
+        }
+        return (ids[0], ids[1])
+    }
+
     static func create(in store: any FaceStore, data: DataDirectory) async throws -> SeededLibrary {
         try data.create()
         var largest: [String: Int64] = [:]

@@ -24,7 +24,7 @@ struct WebAPITests {
             #expect(page.status == 303 && page.headers["location"] == "/login")
             let right = try Curl.request("GET", server.baseURL + "/api/people", headers: ["Authorization": "Bearer \(Self.token)"])
             #expect(right.status == 200)
-            #expect((try right.json() as? [[String: Any]])?.count == 3)
+            #expect(((try right.json() as? [String: Any])?["items"] as? [[String: Any]])?.count == 3)
             #expect(!server.child.text.contains(Self.token), "the token must never be logged")
 
             // The login form: a session cookie, its CSRF token, then the server token.
@@ -161,7 +161,7 @@ struct WebAPITests {
                 #expect([400, 404].contains(response.status), "\(path): \(response.status)")
                 #expect(!response.text.contains("root:"), "\(path) leaked a file")
             }
-            let people = try #require(try Curl.request("GET", server.baseURL + "/api/people").json() as? [[String: Any]])
+            let people = try #require((try Curl.request("GET", server.baseURL + "/api/people").json() as? [String: Any])?["items"] as? [[String: Any]])
             #expect(people.count == 3)
             let photoId = try #require((try Curl.request("GET", server.baseURL + "/api/people/\(library.hamid)").json()
                                         as? [String: Any]).flatMap { ($0["faces"] as? [[String: Any]])?.first?["mediaFileId"] as? Int })
@@ -185,7 +185,7 @@ struct WebAPITests {
 
         let server = try TestServer(database: database)
         defer { server.stop() }
-        let faces = try #require(try Curl.request("GET", server.baseURL + "/api/faces?unassigned=1").json() as? [[String: Any]])
+        let faces = try #require((try Curl.request("GET", server.baseURL + "/api/faces?unassigned=1").json() as? [String: Any])?["items"] as? [[String: Any]])
         // Jenny is alone in frames 0 and 5; the group from frame 10 on.
         #expect(faces.compactMap { $0["frame"] as? Int }.sorted() == [0, 5] + Array(repeating: 10, count: 6) + Array(repeating: 15, count: 6))
         let groupFace = try #require(faces.first { $0["frame"] as? Int == 15 })
@@ -271,9 +271,9 @@ struct WebAPITests {
             let status = try #require(try Curl.request("GET", api + "/status").json() as? [String: Any])
             #expect(status["done"] as? Int == SeededLibrary.photos.count)
             #expect(status["persons"] as? Int == 3)
-            let people = try #require(try Curl.request("GET", api + "/people?sort=name").json() as? [[String: Any]])
+            let people = try #require((try Curl.request("GET", api + "/people?sort=name").json() as? [String: Any])?["items"] as? [[String: Any]])
             #expect(people.map { $0["name"] as? String } == ["Hamid Mir", "Jenny"])
-            let hidden = try #require(try Curl.request("GET", api + "/people?hidden=1").json() as? [[String: Any]])
+            let hidden = try #require((try Curl.request("GET", api + "/people?hidden=1").json() as? [String: Any])?["items"] as? [[String: Any]])
             #expect(hidden.count == 3)
             #expect(try Curl.request("GET", api + "/faces?unassigned=1").status == 200)
             #expect(try Curl.request("GET", api + "/suggestions").status == 200)
@@ -288,7 +288,7 @@ struct WebAPITests {
             // Deleting Hamid Mir leaves his two faces (0.83 similar) unassigned: one suggestion.
             #expect(try Curl.json("POST", api + "/people/\(library.hamid)/delete", [String: String]()).status == 200)
             let hamidFaces = Set(["Hamid_MIR.jpg", "hamidMir.jpg"].map { library.faces[$0]! })
-            let suggestions = try #require(try Curl.request("GET", api + "/suggestions").json() as? [[String: Any]])
+            let suggestions = try #require((try Curl.request("GET", api + "/suggestions").json() as? [String: Any])?["items"] as? [[String: Any]])
             let groups = suggestions.map { ($0["faces"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value } }
             #expect(groups.contains { Set($0) == hamidFaces }, "\(groups)")
             let page = try Curl.request("GET", server.baseURL + "/faces/unassigned")

@@ -51,6 +51,12 @@ final class WebDriver: @unchecked Sendable {
         _ = try command("POST", "/element/\(id)/value", ["text": text])
     }
 
+    /// Presses keys on the page itself (not in a field), as a keyboard shortcut is pressed.
+    func press(_ keys: String) throws {
+        let strokes = keys.map(String.init).flatMap { [["type": "keyDown", "value": $0], ["type": "keyUp", "value": $0]] }
+        _ = try command("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": strokes]]])
+    }
+
     /// Sets a field's value as a script would: for fields whose typing depends on the browser's
     /// locale (a date field's keystrokes follow its display format).
     func setValue(_ css: String, _ value: String) throws {

@@ -8,6 +8,9 @@ public enum PeopleError: Error, Equatable, CustomStringConvertible, LocalizedErr
     case nothingToDo(String)
     case notUnassigned([Int64])
     case invalidDate(String)
+    /// A page's `after` that no list of frs made (or one of another list or order).
+    case invalidCursor
+    case invalidArgument(String)
 
     public var description: String {
         switch self {
@@ -23,6 +26,10 @@ public enum PeopleError: Error, Equatable, CustomStringConvertible, LocalizedErr
             "face \(ids.map(String.init).joined(separator: ", ")) already belongs to a person; reload the suggestions"
         case .invalidDate(let why):
             "invalid birth date: \(why)"
+        case .invalidCursor:
+            "after: not a position this list gave (use the \"next\" of the previous page, with the same order)"
+        case .invalidArgument(let why):
+            why
         }
     }
 

@@ -71,10 +71,12 @@ public struct FaceRow: Codable, Sendable, Equatable {
     }
 }
 
-/// A person with all of their faces.
+/// A person with one page of their faces.
 public struct PersonPage: Codable, Sendable, Equatable {
     public var person: PersonRow
     public var faces: [FaceRow]
+    /// The `after` of the next page of faces; nil on the last.
+    public var next: String?
 }
 
 /// What an action did, or with `dryRun` would do.

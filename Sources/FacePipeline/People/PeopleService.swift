@@ -17,16 +17,20 @@ import Foundation
 /// face is not the person it left; matching, clustering and full reclusters respect that forever
 /// (until the user puts the face back there).
 public struct PeopleService: Sendable {
-    private let store: any FaceBrowsing
+    let store: any FaceBrowsing
     /// Written to the history rows ("frs" is the pipeline's).
     public let actor: String
     /// The embeddings suggestions are made of (`Settings.embeddingModel`).
     public let embeddingModel: String
+    /// The embeddings review queues and merge suggestions rank with, kept between requests.
+    let index: LibraryIndex
 
-    public init(store: any FaceStore, actor: String, embeddingModel: String = FaceNet.defaultModelTag) throws {
+    public init(store: any FaceStore, actor: String, embeddingModel: String = FaceNet.defaultModelTag,
+                index: LibraryIndex = LibraryIndex()) throws {
         self.store = try browsing(store)
         self.actor = actor
         self.embeddingModel = embeddingModel
+        self.index = index
     }
 
     // MARK: Reading
@@ -46,15 +50,8 @@ public struct PeopleService: Sendable {
         }
     }
 
-    public func person(_ id: Int64) async throws -> PersonPage {
-        let person = try await requirePerson(id)
-        let faces = try await store.faceDetails(filter: .person(id), limit: Int.max / 2)
-        let photos = Set(faces.map(\.mediaFileId)).count
-        let portrait = faces.first { $0.face.id == person.portraitFaceId } ?? faces.first
-        return PersonPage(person: PersonRow(person, faces: faces.count, photos: photos, portrait: portrait),
-                          faces: faces.map(FaceRow.init))
-    }
 
+    /// The first `limit` faces by id (`frs faces list`; the pages use `faces(_:after:limit:)`).
     public func faces(_ filter: FaceFilter, limit: Int = 10_000) async throws -> [FaceRow] {
         if case .person(let id) = filter { _ = try await requirePerson(id) }
         return try await store.faceDetails(filter: filter, limit: limit).map(FaceRow.init)
@@ -71,9 +68,10 @@ public struct PeopleService: Sendable {
 
     public func status() async throws -> LibraryStatus {
         let counts = try await store.statusCounts()
-        let persons = try await store.persons(includeHidden: true)
+        let persons = try await store.personCount(PersonQuery(includeHidden: true))
+        let visible = try await store.personCount(PersonQuery(includeHidden: false))
         return LibraryStatus(pending: counts.pending, leased: counts.leased, done: counts.done, failed: counts.failed,
-                             persons: persons.count, hiddenPersons: persons.filter(\.person.isHidden).count,
+                             persons: persons, hiddenPersons: persons - visible,
                              unassignedFaces: try await store.faceCount(filter: .unassigned),
                              lastRun: try await store.lastCompletedAt())
     }
@@ -260,7 +258,7 @@ public struct PeopleService: Sendable {
     }
 
     /// The portrait per person: its stored portrait while that face is still theirs, else its first face.
-    private func portraits(of summaries: [PersonSummary]) async throws -> [Int64: FaceDetail] {
+    func portraits(of summaries: [PersonSummary]) async throws -> [Int64: FaceDetail] {
         let stored = Dictionary(uniqueKeysWithValues: try await store.faceDetails(
             ids: summaries.compactMap(\.person.portraitFaceId)).map { ($0.face.id, $0) })
         var result: [Int64: FaceDetail] = [:]
@@ -304,15 +302,44 @@ public struct FaceSuggestion: Codable, Sendable, Equatable {
     public var meanSimilarity: Float
 }
 
+/// A page of suggestions.
+public struct SuggestionList: Codable, Sendable, Equatable {
+    public var items: [FaceSuggestion]
+    public var next: String?
+    /// Groups over all pages.
+    public var total: Int
+}
+
 extension PeopleService {
     /// The new persons clustering would make from the unassigned faces above the quality gate
-    /// (`Recognizer.suggestions`), most confident first, for the user to accept.
-    public func suggestions(options: Recognizer.Options = Recognizer.Options()) async throws -> [FaceSuggestion] {
+    /// (`Recognizer.suggestions`), most confident first, for the user to accept: one page of them.
+    /// The groups are made once per change of the library (`LibraryIndex`), then paged from memory.
+    public func suggestions(after: String? = nil, limit: Int = 20,
+                            options: Recognizer.Options = Recognizer.Options()) async throws -> SuggestionList {
+        let limit = try Self.pageSize(limit)
         var options = options
         options.embeddingModel = embeddingModel
-        let groups = try await Recognizer(store: store, options: options).suggestions()
-        let details = Dictionary(uniqueKeysWithValues: try await store.faceDetails(ids: groups.flatMap(\.faces))
-            .map { ($0.face.id, FaceRow($0)) })
-        return groups.map { FaceSuggestion(faces: $0.faces.compactMap { details[$0] }, meanSimilarity: $0.meanSimilarity) }
+        let store = store
+        let groups = try await index.suggestions(of: store, model: embeddingModel) { [options] in
+            try await Recognizer(store: store, options: options).suggestions()
+        }
+        // The cursor holds how many groups were shown before (the groups stay in one order until the library changes).
+        var start = 0
+        if let after {
+            let position = try PageCursor.rank(after, kind: "suggestions").id
+            guard position >= 0 else { throw PeopleError.invalidCursor }
+            start = Int(min(position, Int64(groups.count)))
+        }
+        let page = Array(groups[start..<min(start + limit, groups.count)])
+        let details = Dictionary(uniqueKeysWithValues: try await store.faceDetails(ids: page.flatMap(\.faces))
+            .map { ($0.face.id, $0) })
+        // A face that found a person since the groups were made is left out (accepting would refuse it).
+        let items = page.map { group in
+            FaceSuggestion(faces: group.faces.compactMap { details[$0] }.filter { $0.face.personId == nil }.map(FaceRow.init),
+                           meanSimilarity: group.meanSimilarity)
+        }.filter { !$0.faces.isEmpty }
+        let end = start + page.count
+        return SuggestionList(items: items, next: end < groups.count ? PageCursor.ranked("suggestions", score: 0, id: Int64(end)) : nil,
+                              total: groups.count)
     }
 }

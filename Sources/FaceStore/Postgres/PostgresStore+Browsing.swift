@@ -46,14 +46,15 @@ extension PostgresStore: FaceBrowsing {
         }
     }
 
-    public func faceDetails(filter: FaceFilter, limit: Int) async throws -> [FaceDetail] {
+    public func faceDetails(filter: FaceFilter, after: Int64, limit: Int) async throws -> [FaceDetail] {
         try await read("faceDetails") { db in
             let (person, condition) = Self.condition(filter)
             var binds = PostgresBindings()
             binds.append(person)
+            binds.append(after)
             binds.append(limit)
             return try await db.rows(PostgresQuery(unsafeSQL: Self.faceDetailSelect + """
-                 WHERE \(condition) ORDER BY fc."Id" LIMIT $2
+                 WHERE \(condition) AND fc."Id" > $2 ORDER BY fc."Id" LIMIT $3
                 """, binds: binds), logger).map(Self.faceDetail)
         }
     }

@@ -119,9 +119,9 @@ extension PostgresStore {
     public func assignmentVersion() async throws -> AssignmentVersion {
         try await read("assignmentVersion") { db in
             let row = try await db.rows(PostgresQuery(unsafeSQL: PortableSQL.assignmentVersion), logger)[0]
-            let (assignment, face, assigned, unembedded) = try row.decode((Int64, Int64, Int64, Int64).self)
+            let (assignment, face, assigned, unembedded, allUnembedded) = try row.decode((Int64, Int64, Int64, Int64, Int64).self)
             return AssignmentVersion(lastAssignment: assignment, lastFace: face, assignedFaces: Int(assigned),
-                                     assignedWithoutEmbedding: Int(unembedded))
+                                     assignedWithoutEmbedding: Int(unembedded), facesWithoutEmbedding: Int(allUnembedded))
         }
     }
 

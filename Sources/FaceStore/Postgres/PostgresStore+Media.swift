@@ -38,7 +38,7 @@ extension PostgresStore {
                 WHERE "Id" = \(fileId)
                 """, logger)
             try await writeCaptureTime(db, file: fileId, info.capturedAt, onlyIfUnread: false)
-            if decision == .legacy { return .unchanged(fileId: fileId) }
+            if decision != .changed { return .unchanged(fileId: fileId) }
             let thumbnails = try await db.rows("""
                 DELETE FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = \(fileId))
                 RETURNING "Name"

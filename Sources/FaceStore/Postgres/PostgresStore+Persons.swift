@@ -58,13 +58,13 @@ extension PostgresStore {
     public func persons(includeHidden: Bool) async throws -> [PersonSummary] {
         try await read("persons") { db in
             try await db.rows("""
-                SELECT p.*, COUNT(fc."Id") AS "FaceCount", COUNT(DISTINCT i."MediaFileId") AS "PhotoCount"
+                SELECT p.*, COUNT(DISTINCT i."MediaFileId") AS "PhotoCount"
                 FROM "Persons" p
                 LEFT JOIN "Faces" fc ON fc."PersonId" = p."Id"
                 LEFT JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
                 WHERE \(includeHidden) OR p."IsHidden" = FALSE
                 GROUP BY p."Id"
-                ORDER BY "FaceCount" DESC, p."Id"
+                ORDER BY p."FaceCount" DESC, p."Id"
                 """, logger).map { row in
                 let r = row.makeRandomAccess()
                 return PersonSummary(person: try Self.person(row), faceCount: try r["FaceCount"].decode(Int.self),
@@ -166,6 +166,7 @@ extension PostgresStore {
                 sourcePersons.append(try await lockPerson(db, source))
                 try await moveFaces(db, fromPerson: source, to: target, reason: .merge, actor: actor)
                 try await moveRejections(db, from: source, to: target)
+                try await moveDistinctions(db, from: source, to: target)
                 try await db.run(#"DELETE FROM "Persons" WHERE "Id" = \#(source)"#, logger)
             }
             if let adoptedName = Person.nameDonor(target: targetPerson, sources: sourcePersons)?.name {
@@ -192,8 +193,16 @@ extension PostgresStore {
     }
 
     public func assignments(face: Int64) async throws -> [FaceAssignment] {
-        try await read("assignments", id: face) { db in
-            try await db.rows(#"SELECT * FROM "FaceAssignments" WHERE "FaceId" = \#(face) ORDER BY "Id""#, logger)
+        try await assignments("assignments", #"SELECT * FROM "FaceAssignments" WHERE "FaceId" = \#(face) ORDER BY "Id""#)
+    }
+
+    public func assignments(after id: Int64, limit: Int) async throws -> [FaceAssignment] {
+        try await assignments("assignmentsAfter", #"SELECT * FROM "FaceAssignments" WHERE "Id" > \#(id) ORDER BY "Id" LIMIT \#(limit)"#)
+    }
+
+    private func assignments(_ operation: String, _ query: PostgresQuery) async throws -> [FaceAssignment] {
+        try await read(operation) { db in
+            try await db.rows(query, logger)
                 .map { row in
                     let r = row.makeRandomAccess()
                     return FaceAssignment(id: try r["Id"].decode(Int64.self), faceId: try r["FaceId"].decode(Int64.self),

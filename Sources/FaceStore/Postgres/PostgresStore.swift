@@ -69,19 +69,32 @@ public final class PostgresStore: FaceStore {
     // MARK: Helpers
 
     /// One transaction on one pooled connection; rolled back when `body` throws.
+    /// How often a transaction the server chose as deadlock victim is run again.
+    static let deadlockRetries = 5
+
     func transaction<T: Sendable>(_ operation: String, id: Int64? = nil,
                                   _ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await storeOperation(operation, .postgres, id: id) {
             let watch = ConnectionWatch(operation: operation, server: displayURL, logger: logger)
             defer { watch.connected() }
-            do {
-                return try await client.withTransaction(logger: logger) { connection in
-                    watch.connected()
-                    return try await body(connection)
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await client.withTransaction(logger: logger) { connection in
+                        watch.connected()
+                        return try await body(connection)
+                    }
+                } catch let error as PostgresTransactionError {
+                    // Surface the error that mattered (e.g. our lease-lost error), not the wrapper.
+                    let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error
+                    // Two writers moving faces between the same persons (the face-count trigger updates
+                    // both) can deadlock; the server rolls one back, and running it again is safe.
+                    if let psql = cause as? PSQLError, psql.serverInfo?[.sqlState] == "40P01", attempt < Self.deadlockRetries {
+                        continue
+                    }
+                    throw cause
                 }
-            } catch let error as PostgresTransactionError {
-                // Surface the error that mattered (e.g. our lease-lost error), not the wrapper.
-                throw error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error
             }
         }
     }

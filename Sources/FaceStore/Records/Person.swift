@@ -39,4 +39,13 @@ public struct PersonSummary: Sendable, Equatable {
     public var person: Person
     public var faceCount: Int
     public var photoCount: Int
+    /// The name and the last change as the database orders them (`PersonKey`); nil from
+    /// `persons(includeHidden:)`, which does not read them.
+    public var sortName: String? = nil
+    public var modifiedKey: String? = nil
+
+    /// Where the next page starts when this person ends one (`PersonQuery.after`).
+    public var key: PersonKey {
+        PersonKey(id: person.id, faceCount: faceCount, sortName: sortName ?? "", modifiedAt: modifiedKey ?? "")
+    }
 }

@@ -262,7 +262,8 @@ enum SQLServerSQL {
         SELECT (SELECT COALESCE(MAX("Id"), 0) FROM "FaceAssignments") AS "LastAssignment",
                (SELECT COALESCE(MAX("Id"), 0) FROM "Faces") AS "LastFace",
                (SELECT COUNT_BIG(*) FROM "Faces" WHERE "PersonId" IS NOT NULL) AS "Assigned",
-               (SELECT COUNT_BIG(*) FROM "Faces" WHERE "Embedding" IS NULL AND "PersonId" IS NOT NULL) AS "Unembedded"
+               (SELECT COUNT_BIG(*) FROM "Faces" WHERE "Embedding" IS NULL AND "PersonId" IS NOT NULL) AS "Unembedded",
+               (SELECT COUNT_BIG(*) FROM "Faces" WHERE "Embedding" IS NULL) AS "AllUnembedded"
         """
     static let setVerified = """
         UPDATE "Faces" SET "IsUserVerified" = ?, "ModifiedAt" = SYSUTCDATETIME() WHERE "Id" IN (\(TSQL.idsFromJSON))
@@ -294,10 +295,10 @@ enum SQLServerSQL {
         #"SELECT COUNT_BIG(*) AS "Count" FROM "Faces" fc WHERE "# + condition(filter)
     }
 
-    /// Binds the limit, then the filter's person id.
+    /// Binds the limit, then the filter's person id, then the id the page starts after.
     static func faceDetails(_ filter: FaceFilter) -> String {
         faceDetailSelect.replacingOccurrences(of: "SELECT fc.", with: "SELECT TOP (?) fc.", options: .anchored)
-            + " WHERE \(condition(filter)) ORDER BY fc.\"Id\""
+            + " WHERE \(condition(filter)) AND fc.\"Id\" > ? ORDER BY fc.\"Id\""
     }
 
     static let lastCompletedAt = #"SELECT MAX("FacesExtractedOn") AS "LastCompleted" FROM "MediaItems""#
@@ -381,6 +382,11 @@ enum SQLServerSQL {
         SELECT "Id", "FaceId", "FromPersonId", "ToPersonId", "Reason", "Actor", "CreatedAt" FROM "FaceAssignments"
         WHERE "FaceId" = ? ORDER BY "Id"
         """
+    /// Binds the limit, then the id the rows come after.
+    static let assignmentsAfter = """
+        SELECT TOP (?) "Id", "FaceId", "FromPersonId", "ToPersonId", "Reason", "Actor", "CreatedAt" FROM "FaceAssignments"
+        WHERE "Id" > ? ORDER BY "Id"
+        """
 
     /// Every statement, by name, for the dialect tests.
     static var all: [(name: String, sql: String)] {
@@ -409,8 +415,9 @@ enum SQLServerSQL {
             ("moveFromPerson", moveFromPerson), ("unverifyFacesOfPerson", unverifyFacesOfPerson), ("rename", rename), ("setHidden", setHidden),
             ("setBirthDate", setBirthDate), ("setCaptureTime", setCaptureTime), ("captureTimes", captureTimes),
             ("mediaFileOfFace", mediaFileOfFace), ("setPortrait", setPortrait), ("adoptName", adoptName),
-            ("deletePerson", deletePerson), ("assignments", assignments),
+            ("deletePerson", deletePerson), ("assignments", assignments), ("assignmentsAfter", assignmentsAfter),
         ]
+        list += peopleStatements
         for filter in [FaceFilter.person(0), .unassigned, .all] {
             list.append(("faceCount(\(filter))", faceCount(filter)))
             list.append(("faceDetails(\(filter))", faceDetails(filter)))

@@ -307,3 +307,52 @@ enum SQLServerSchema {
     ]
 }
 
+
+extension SQLServerSchema {
+    /// Migration 7, people pages (see `Migrations.peoplePages`). One statement-level trigger keeps
+    /// `FaceCount` from the `inserted` and `deleted` rows. `PersonDistinctions` has no referential
+    /// actions (two cascade paths to one table are refused); the store removes a person's rows itself.
+    /// Persons adopted from the original system may have no `ModifiedAt`: they get their `CreatedAt`.
+    static let peoplePages: [String] = [
+        #"IF COL_LENGTH(N'Persons', N'FaceCount') IS NULL ALTER TABLE "Persons" ADD "FaceCount" INT NOT NULL CONSTRAINT "DF_Persons_FaceCount" DEFAULT 0"#,
+        #"UPDATE p SET "FaceCount" = (SELECT COUNT(*) FROM "Faces" fc WHERE fc."PersonId" = p."Id"), "ModifiedAt" = COALESCE(p."ModifiedAt", p."CreatedAt") FROM "Persons" p"#,
+        """
+        CREATE OR ALTER TRIGGER "TR_Faces_Person" ON "Faces" AFTER INSERT, UPDATE, DELETE AS
+        BEGIN
+            SET NOCOUNT ON;
+            UPDATE p SET "FaceCount" = p."FaceCount" + d."Delta", "ModifiedAt" = SYSUTCDATETIME()
+            FROM "Persons" p JOIN (
+                SELECT "PersonId", SUM("Delta") AS "Delta" FROM (
+                    SELECT i."PersonId", 1 AS "Delta" FROM inserted i
+                    LEFT JOIN deleted o ON o."Id" = i."Id" WHERE i."PersonId" IS NOT NULL AND (o."Id" IS NULL OR o."PersonId" IS NULL OR o."PersonId" <> i."PersonId")
+                    UNION ALL
+                    SELECT o."PersonId", -1 FROM deleted o
+                    LEFT JOIN inserted i ON i."Id" = o."Id" WHERE o."PersonId" IS NOT NULL AND (i."Id" IS NULL OR i."PersonId" IS NULL OR i."PersonId" <> o."PersonId")
+                ) AS c GROUP BY "PersonId"
+            ) AS d ON d."PersonId" = p."Id";
+        END
+        """,
+        createIndex("IX_Persons_FaceCount", on: "Persons", #"INDEX "IX_Persons_FaceCount" ON "Persons" ("FaceCount" DESC, "Id")"#),
+        // The default collation is case-insensitive: the name itself orders as the others' lower(name).
+        createIndex("IX_Persons_Name", on: "Persons", #"INDEX "IX_Persons_Name" ON "Persons" ("Name", "Id")"#),
+        createIndex("IX_Persons_ModifiedAt", on: "Persons", #"INDEX "IX_Persons_ModifiedAt" ON "Persons" ("ModifiedAt" DESC, "Id" DESC)"#),
+        createIndex("IX_Faces_PersonId_Id", on: "Faces", #"INDEX "IX_Faces_PersonId_Id" ON "Faces" ("PersonId", "Id")"#),
+        """
+        IF OBJECT_ID(N'PersonDistinctions', N'U') IS NULL
+        BEGIN
+        \(resolvingIdTypes("""
+            CREATE TABLE "PersonDistinctions" (
+                "Id" BIGINT IDENTITY(1,1) NOT NULL CONSTRAINT "PK_PersonDistinctions" PRIMARY KEY,
+                "PersonId1" \(id("Persons")) NOT NULL CONSTRAINT "FK_PersonDistinctions_Persons1" REFERENCES "Persons" ("Id"),
+                "PersonId2" \(id("Persons")) NOT NULL CONSTRAINT "FK_PersonDistinctions_Persons2" REFERENCES "Persons" ("Id"),
+                "Actor" NVARCHAR(200) NOT NULL,
+                "CreatedAt" DATETIME2 NOT NULL CONSTRAINT "DF_PersonDistinctions_CreatedAt" DEFAULT SYSUTCDATETIME(),
+                CONSTRAINT "CK_PersonDistinctions_Order" CHECK ("PersonId1" < "PersonId2")
+            )
+            """))
+        END
+        """,
+        createIndex("UX_PersonDistinctions_Pair", on: "PersonDistinctions", #"UNIQUE INDEX "UX_PersonDistinctions_Pair" ON "PersonDistinctions" ("PersonId1", "PersonId2")"#),
+        createIndex("IX_PersonDistinctions_PersonId2", on: "PersonDistinctions", #"INDEX "IX_PersonDistinctions_PersonId2" ON "PersonDistinctions" ("PersonId2")"#),
+    ]
+}

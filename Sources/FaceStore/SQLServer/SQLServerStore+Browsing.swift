@@ -23,9 +23,9 @@ extension SQLServerStore: FaceBrowsing {
         }
     }
 
-    public func faceDetails(filter: FaceFilter, limit: Int) async throws -> [FaceDetail] {
+    public func faceDetails(filter: FaceFilter, after: Int64, limit: Int) async throws -> [FaceDetail] {
         try await read("faceDetails") { db in
-            try db.rows(SQLServerSQL.faceDetails(filter), [.int(limit)] + Self.values(filter)).map(Self.faceDetail)
+            try db.rows(SQLServerSQL.faceDetails(filter), [.int(limit)] + Self.values(filter) + [.int(after)]).map(Self.faceDetail)
         }
     }
 

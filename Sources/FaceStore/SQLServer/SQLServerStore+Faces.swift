@@ -91,7 +91,8 @@ extension SQLServerStore {
         try await read("assignmentVersion") { db in
             let r = try db.rows(SQLServerSQL.assignmentVersion)[0]
             return AssignmentVersion(lastAssignment: try r.int64("LastAssignment"), lastFace: try r.int64("LastFace"),
-                                     assignedFaces: try r.int("Assigned"), assignedWithoutEmbedding: try r.int("Unembedded"))
+                                     assignedFaces: try r.int("Assigned"), assignedWithoutEmbedding: try r.int("Unembedded"),
+                                     facesWithoutEmbedding: try r.int("AllUnembedded"))
         }
     }
 

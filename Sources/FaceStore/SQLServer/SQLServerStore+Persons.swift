@@ -135,6 +135,7 @@ extension SQLServerStore {
                     SELECT r."FaceId", ?, r."Actor", r."CreatedAt" FROM "FaceRejections" r
                     WHERE r."PersonId" = ? AND NOT EXISTS (SELECT 1 FROM "FaceRejections" t WHERE t."FaceId" = r."FaceId" AND t."PersonId" = ?)
                     """, [.int(target), .int(source), .int(target)])
+                try Self.moveDistinctions(db, from: source, to: target)
                 try db.run(SQLServerSQL.deletePerson, [.int(source)])
             }
             if let adoptedName {
@@ -152,13 +153,22 @@ extension SQLServerStore {
             // Its faces are the machine's again: unassigned and unconfirmed.
             try db.run(SQLServerSQL.unverifyFacesOfPerson, [.int(id)])
             try Self.moveFaces(db, fromPerson: id, to: nil, reason: .deletePerson, actor: actor)
+            try Self.deleteDistinctions(db, of: id)
             try db.run(SQLServerSQL.deletePerson, [.int(id)])
         }
     }
 
     public func assignments(face: Int64) async throws -> [FaceAssignment] {
-        try await read("assignments", id: face) { db in
-            try db.rows(SQLServerSQL.assignments, [.int(face)]).map { r in
+        try await assignments("assignments", SQLServerSQL.assignments, [.int(face)])
+    }
+
+    public func assignments(after id: Int64, limit: Int) async throws -> [FaceAssignment] {
+        try await assignments("assignmentsAfter", SQLServerSQL.assignmentsAfter, [.int(limit), .int(id)])
+    }
+
+    private func assignments(_ operation: String, _ sql: String, _ values: [ODBCValue]) async throws -> [FaceAssignment] {
+        try await read(operation) { db in
+            try db.rows(sql, values).map { r in
                 FaceAssignment(id: try r.int64("Id"), faceId: try r.int64("FaceId"), fromPersonId: try r.optionalInt64("FromPersonId"),
                                toPersonId: try r.optionalInt64("ToPersonId"), reason: AssignmentReason(rawValue: try r.string("Reason")),
                                actor: try r.string("Actor"), createdAt: try r.date("CreatedAt"))

@@ -207,7 +207,7 @@ public final class SQLServerStore: FaceStore {
             }
             try db.run(SQLServerSQL.updateMediaFile, values + [.int(fileId)])
             try db.run(SQLServerSQL.setCaptureTime, captured + [.int(fileId), .bool(false)])
-            if decision == .legacy { return .unchanged(fileId: fileId) }
+            if decision != .changed { return .unchanged(fileId: fileId) }
             try db.run(SQLServerSQL.clearPortraitsOfFile, [.int(fileId)])
             // The deleted faces' thumbnail names, for the caller to delete the files (AddOutcome.changed).
             let thumbnails = try db.rows(SQLServerSQL.deleteFacesOfFile, [.int(fileId)]).compactMap { try $0.optionalString("Name") }

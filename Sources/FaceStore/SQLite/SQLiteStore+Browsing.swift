@@ -47,11 +47,11 @@ extension SQLiteStore: FaceBrowsing {
         }
     }
 
-    public func faceDetails(filter: FaceFilter, limit: Int) async throws -> [FaceDetail] {
+    public func faceDetails(filter: FaceFilter, after: Int64, limit: Int) async throws -> [FaceDetail] {
         try await read("faceDetails") { db in
             let (condition, arguments) = Self.condition(filter)
-            return try Row.fetchAll(db, sql: Self.faceDetailSelect + " WHERE \(condition) ORDER BY fc.\"Id\" LIMIT ?",
-                                    arguments: arguments + [limit]).map(Self.faceDetail)
+            return try Row.fetchAll(db, sql: Self.faceDetailSelect + " WHERE \(condition) AND fc.\"Id\" > ? ORDER BY fc.\"Id\" LIMIT ?",
+                                    arguments: arguments + [after, limit]).map(Self.faceDetail)
         }
     }
 

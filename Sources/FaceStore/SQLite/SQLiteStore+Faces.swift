@@ -115,7 +115,8 @@ extension SQLiteStore {
     public func assignmentVersion() async throws -> AssignmentVersion {
         try await read("assignmentVersion") { db in
             let row = try Row.fetchOne(db, sql: PortableSQL.assignmentVersion)!
-            return AssignmentVersion(lastAssignment: row[0], lastFace: row[1], assignedFaces: row[2], assignedWithoutEmbedding: row[3])
+            return AssignmentVersion(lastAssignment: row[0], lastFace: row[1], assignedFaces: row[2], assignedWithoutEmbedding: row[3],
+                                     facesWithoutEmbedding: row[4])
         }
     }
 

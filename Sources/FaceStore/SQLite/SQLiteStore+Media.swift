@@ -35,7 +35,7 @@ extension SQLiteStore {
                 """, arguments: [info.fileName, info.fileExtension, info.size, info.mtime.timeIntervalSince1970,
                                  info.contentHash, info.kind.rawValue, info.width, info.height, now, fileId])
             try Self.writeCaptureTime(db, file: fileId, info.capturedAt, onlyIfUnread: false)
-            if decision == .legacy { return .unchanged(fileId: fileId) }
+            if decision != .changed { return .unchanged(fileId: fileId) }
             let faces = #"FROM "Faces" WHERE "MediaItemId" IN (SELECT "Id" FROM "MediaItems" WHERE "MediaFileId" = ?)"#
             let thumbnails = try String.fetchAll(db, sql: #"SELECT "Name" "# + faces + #" AND "Name" IS NOT NULL"#, arguments: [fileId])
             try db.execute(sql: "DELETE " + faces, arguments: [fileId])

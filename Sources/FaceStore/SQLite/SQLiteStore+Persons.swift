@@ -52,13 +52,13 @@ extension SQLiteStore {
     public func persons(includeHidden: Bool) async throws -> [PersonSummary] {
         try await read("persons") { db in
             try Row.fetchAll(db, sql: """
-                SELECT p.*, COUNT(fc."Id") AS "FaceCount", COUNT(DISTINCT i."MediaFileId") AS "PhotoCount"
+                SELECT p.*, COUNT(DISTINCT i."MediaFileId") AS "PhotoCount"
                 FROM "Persons" p
                 LEFT JOIN "Faces" fc ON fc."PersonId" = p."Id"
                 LEFT JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
                 WHERE ? OR p."IsHidden" = 0
                 GROUP BY p."Id"
-                ORDER BY "FaceCount" DESC, p."Id"
+                ORDER BY p."FaceCount" DESC, p."Id"
                 """, arguments: [includeHidden]).map {
                 PersonSummary(person: Self.person($0), faceCount: $0["FaceCount"], photoCount: $0["PhotoCount"])
             }
@@ -151,6 +151,7 @@ extension SQLiteStore {
                 sourcePersons.append(try Self.fetchPerson(db, source))
                 try Self.moveFaces(db, where: #""PersonId" = ?"#, [source], to: target, reason: .merge, actor: actor)
                 try Self.moveRejections(db, from: source, to: target)
+                try Self.moveDistinctions(db, from: source, to: target)
                 try db.execute(sql: #"DELETE FROM "Persons" WHERE "Id" = ?"#, arguments: [source])
             }
             if let adoptedName = Person.nameDonor(target: targetPerson, sources: sourcePersons)?.name {
@@ -175,9 +176,16 @@ extension SQLiteStore {
     }
 
     public func assignments(face: Int64) async throws -> [FaceAssignment] {
-        try await read("assignments", id: face) { db in
-            try Row.fetchAll(db, sql: #"SELECT * FROM "FaceAssignments" WHERE "FaceId" = ? ORDER BY "Id""#,
-                             arguments: [face]).map {
+        try await assignments("assignments", #"SELECT * FROM "FaceAssignments" WHERE "FaceId" = ? ORDER BY "Id""#, [face])
+    }
+
+    public func assignments(after id: Int64, limit: Int) async throws -> [FaceAssignment] {
+        try await assignments("assignmentsAfter", #"SELECT * FROM "FaceAssignments" WHERE "Id" > ? ORDER BY "Id" LIMIT ?"#, [id, limit])
+    }
+
+    private func assignments(_ operation: String, _ sql: String, _ arguments: StatementArguments) async throws -> [FaceAssignment] {
+        try await read(operation) { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map {
                 FaceAssignment(id: $0["Id"], faceId: $0["FaceId"], fromPersonId: $0["FromPersonId"],
                                toPersonId: $0["ToPersonId"], reason: AssignmentReason(rawValue: $0["Reason"]),
                                actor: $0["Actor"], createdAt: $0["CreatedAt"])

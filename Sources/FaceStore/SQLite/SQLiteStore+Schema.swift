@@ -4,7 +4,8 @@ import GRDB
 extension SQLiteStore {
     public func migrate() async throws {
         // Up to date, as nearly always: no write lock, so that opening never waits for a writer.
-        if try await schemaVersion() >= Migrations.latestVersion { return }
+        // Every version must be there, not only the highest: one added below it is applied too.
+        if try await appliedVersions().isSuperset(of: Migrations.all.map(\.version)) { return }
         try await write("migrate") { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS "schema_migrations" (
@@ -21,6 +22,13 @@ extension SQLiteStore {
                 try db.execute(sql: #"INSERT INTO "schema_migrations" ("version", "name") VALUES (?, ?)"#,
                                arguments: [migration.version, migration.name])
             }
+        }
+    }
+
+    func appliedVersions() async throws -> Set<Int> {
+        try await read("schemaVersion") { db in
+            guard try db.tableExists("schema_migrations") else { return [] }
+            return Set(try Int.fetchAll(db, sql: #"SELECT "version" FROM "schema_migrations""#))
         }
     }
 

@@ -12,7 +12,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [createTables, createIndexes, createRejections, addDates, indexEmbeddingModel]
+    static let all: [Migration] = [createTables, createIndexes, createRejections, addDates, indexEmbeddingModel, peoplePages]
 
     static var latestVersion: Int { all.last?.version ?? 0 }
 

@@ -10,7 +10,16 @@ extension FRS.People {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let page = try await store.withPeople { try await $0.person(id) }
+            // Every face, a page at a time (a terminal listing has no pages).
+            let page = try await store.withPeople { people in
+                var page = try await people.person(id, after: nil, limit: PeopleService.maxPageSize)
+                while let next = page.next {
+                    let more = try await people.person(id, after: next, limit: PeopleService.maxPageSize)
+                    page.faces += more.faces
+                    page.next = more.next
+                }
+                return page
+            }
             if json {
                 print(try JSONOutput.string(page))
                 return

@@ -11,7 +11,7 @@ extension FRS {
             """,
             subcommands: [List.self, Show.self, Rename.self, Merge.self, Reject.self,
                           Move.self, Unassign.self, Hide.self,
-                          Unhide.self, BirthDate.self, Delete.self]
+                          Unhide.self, BirthDate.self, Delete.self, MergeSuggestions.self, Different.self]
         )
     }
 }

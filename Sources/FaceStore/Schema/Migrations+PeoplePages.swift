@@ -1,0 +1,97 @@
+extension Migrations {
+    /// Pages of persons and faces that stay fast at any library size (keyset paging on indexes):
+    /// - `Persons.FaceCount`, kept by triggers on `Faces` (so rows another system writes count too),
+    ///   and `Persons.ModifiedAt` set when a person's faces change: "most faces" and "recently
+    ///   changed" orders read an index instead of counting every face on every page.
+    /// - Indexes for each person order, and faces by (person, id) for a person's pages.
+    /// - `PersonDistinctions`: pairs of persons the user said are different people, so merge
+    ///   suggestions never offer them again (`PersonId1 < PersonId2`).
+    /// Version 5 was never shipped (a branch that did not land); 7 follows 6.
+    static let peoplePages = Migration(
+        version: 7,
+        name: "people pages",
+        sqlite: [
+            #"ALTER TABLE "Persons" ADD COLUMN "FaceCount" INTEGER NOT NULL DEFAULT 0"#,
+            #"UPDATE "Persons" SET "FaceCount" = (SELECT COUNT(*) FROM "Faces" WHERE "Faces"."PersonId" = "Persons"."Id")"#,
+            """
+            CREATE TRIGGER "TR_Faces_Insert_Person" AFTER INSERT ON "Faces" WHEN NEW."PersonId" IS NOT NULL
+            BEGIN
+                UPDATE "Persons" SET "FaceCount" = "FaceCount" + 1, "ModifiedAt" = \(sqliteNow) WHERE "Id" = NEW."PersonId";
+            END
+            """,
+            """
+            CREATE TRIGGER "TR_Faces_Delete_Person" AFTER DELETE ON "Faces" WHEN OLD."PersonId" IS NOT NULL
+            BEGIN
+                UPDATE "Persons" SET "FaceCount" = "FaceCount" - 1, "ModifiedAt" = \(sqliteNow) WHERE "Id" = OLD."PersonId";
+            END
+            """,
+            """
+            CREATE TRIGGER "TR_Faces_Move_Person" AFTER UPDATE OF "PersonId" ON "Faces"
+            WHEN OLD."PersonId" IS NOT NEW."PersonId"
+            BEGIN
+                UPDATE "Persons" SET "FaceCount" = "FaceCount" - 1, "ModifiedAt" = \(sqliteNow) WHERE "Id" = OLD."PersonId";
+                UPDATE "Persons" SET "FaceCount" = "FaceCount" + 1, "ModifiedAt" = \(sqliteNow) WHERE "Id" = NEW."PersonId";
+            END
+            """,
+            #"CREATE INDEX "IX_Persons_FaceCount" ON "Persons" ("FaceCount" DESC, "Id")"#,
+            #"CREATE INDEX "IX_Persons_Name" ON "Persons" (lower(COALESCE("Name", '')), "Id")"#,
+            #"CREATE INDEX "IX_Persons_ModifiedAt" ON "Persons" ("ModifiedAt" DESC, "Id" DESC)"#,
+            """
+            CREATE TABLE "PersonDistinctions" (
+                "Id" INTEGER PRIMARY KEY AUTOINCREMENT,
+                "PersonId1" INTEGER NOT NULL REFERENCES "Persons"("Id") ON DELETE CASCADE,
+                "PersonId2" INTEGER NOT NULL REFERENCES "Persons"("Id") ON DELETE CASCADE,
+                "Actor" TEXT NOT NULL,
+                "CreatedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                CHECK ("PersonId1" < "PersonId2")
+            )
+            """,
+            #"CREATE UNIQUE INDEX "UX_PersonDistinctions_Pair" ON "PersonDistinctions" ("PersonId1", "PersonId2")"#,
+            #"CREATE INDEX "IX_PersonDistinctions_PersonId2" ON "PersonDistinctions" ("PersonId2")"#,
+        ],
+        postgres: [
+            #"ALTER TABLE "Persons" ADD COLUMN "FaceCount" INTEGER NOT NULL DEFAULT 0"#,
+            #"UPDATE "Persons" p SET "FaceCount" = (SELECT COUNT(*) FROM "Faces" fc WHERE fc."PersonId" = p."Id")"#,
+            """
+            CREATE FUNCTION "frs_faces_person_count"() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP IN ('UPDATE', 'DELETE') AND OLD."PersonId" IS NOT NULL
+                   AND (TG_OP = 'DELETE' OR OLD."PersonId" IS DISTINCT FROM NEW."PersonId") THEN
+                    UPDATE "Persons" SET "FaceCount" = "FaceCount" - 1, "ModifiedAt" = now() WHERE "Id" = OLD."PersonId";
+                END IF;
+                IF TG_OP IN ('UPDATE', 'INSERT') AND NEW."PersonId" IS NOT NULL
+                   AND (TG_OP = 'INSERT' OR OLD."PersonId" IS DISTINCT FROM NEW."PersonId") THEN
+                    UPDATE "Persons" SET "FaceCount" = "FaceCount" + 1, "ModifiedAt" = now() WHERE "Id" = NEW."PersonId";
+                END IF;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER "TR_Faces_Person" AFTER INSERT OR DELETE OR UPDATE OF "PersonId" ON "Faces"
+            FOR EACH ROW EXECUTE FUNCTION "frs_faces_person_count"()
+            """,
+            #"CREATE INDEX "IX_Persons_FaceCount" ON "Persons" ("FaceCount" DESC, "Id")"#,
+            #"CREATE INDEX "IX_Persons_Name" ON "Persons" (lower(COALESCE("Name", '')), "Id")"#,
+            #"CREATE INDEX "IX_Persons_ModifiedAt" ON "Persons" ("ModifiedAt" DESC, "Id" DESC)"#,
+            // SQLite's index on PersonId holds the row id already; PostgreSQL's needs it to page in order.
+            #"CREATE INDEX "IX_Faces_PersonId_Id" ON "Faces" ("PersonId", "Id")"#,
+            """
+            CREATE TABLE "PersonDistinctions" (
+                "Id" BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                "PersonId1" BIGINT NOT NULL REFERENCES "Persons"("Id") ON DELETE CASCADE,
+                "PersonId2" BIGINT NOT NULL REFERENCES "Persons"("Id") ON DELETE CASCADE,
+                "Actor" TEXT NOT NULL,
+                "CreatedAt" TIMESTAMPTZ NOT NULL DEFAULT now(),
+                CHECK ("PersonId1" < "PersonId2")
+            )
+            """,
+            #"CREATE UNIQUE INDEX "UX_PersonDistinctions_Pair" ON "PersonDistinctions" ("PersonId1", "PersonId2")"#,
+            #"CREATE INDEX "IX_PersonDistinctions_PersonId2" ON "PersonDistinctions" ("PersonId2")"#,
+        ],
+        sqlServer: SQLServerSchema.peoplePages
+    )
+
+    /// The time GRDB writes for a `Date` ("YYYY-MM-DD HH:MM:SS.SSS", UTC), so triggers' and Swift's compare.
+    static let sqliteNow = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+}
