@@ -15,7 +15,7 @@ struct FRS: AsyncParsableCommand {
         subcommands: [Test.self, Add.self, Detect.self, Watch.self, Embed.self,
                       Cluster.self, Recluster.self, Recognize.self, People.self, Faces.self,
                       Search.self, Photos.self, Serve.self, Run.self, Automate.self, Export.self, Compare.self, Models.self,
-                      Config.self, Eval.self, Bench.self]
+                      Config.self, Eval.self, Bench.self, GenerateLibrary.self]
     )
 
     /// The original system's flags, mapped onto subcommands, so that its users' scripts keep working.
