@@ -26,10 +26,10 @@ public protocol FaceBrowsing: FaceStore {
     func faceDetails(filter: FaceFilter, after: Int64, limit: Int) async throws -> [FaceDetail]
     /// The faces found in these media files (every frame of a video), by id.
     func faceDetails(mediaFiles: [Int64]) async throws -> [FaceDetail]
-    /// One page of persons in `query.order`, with `modifiedAt`; `photoCount` is counted for the page's
-    /// persons only. Reads an index for each order: as fast at 5,000 persons as at 5.
+    /// One page of persons in `query.order`, without `photoCount` (see `PersonSummary.photoCount`).
+    /// Reads an index for each order: as fast at 5,000 persons as at 5.
     func persons(_ query: PersonQuery) async throws -> [PersonSummary]
-    /// These persons (those that exist), with counts and `modifiedAt`, by id.
+    /// These persons (those that exist), with their face and photo counts, by id.
     func personSummaries(ids: [Int64]) async throws -> [PersonSummary]
     /// How many persons `query` would list over all its pages (its `after` and `limit` aside).
     func personCount(_ query: PersonQuery) async throws -> Int

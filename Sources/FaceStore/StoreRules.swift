@@ -57,11 +57,15 @@ let personNumberCounter = "PersonNumber"
 enum PortableSQL {
     /// Index-only counts: a test of "Embedding IS NOT NULL" on every face would read every blob,
     /// while faces without one are few and sit in a partial index.
+    /// Each count reads an index: `COUNT("PersonId") ... WHERE "Embedding" IS NULL` counts the assigned
+    /// faces without an embedding through the (partial) backlog index; written as `"PersonId" IS NOT NULL
+    /// AND ...`, SQLite walks the person index and reads every assigned face's row instead (400 ms at
+    /// 80,000 assigned faces).
     static let assignmentVersion = """
         SELECT (SELECT COALESCE(MAX("Id"), 0) FROM "FaceAssignments"),
                (SELECT COALESCE(MAX("Id"), 0) FROM "Faces"),
                (SELECT COUNT(*) FROM "Faces" WHERE "PersonId" IS NOT NULL),
-               (SELECT COUNT(*) FROM "Faces" WHERE "Embedding" IS NULL AND "PersonId" IS NOT NULL),
+               (SELECT COUNT("PersonId") FROM "Faces" WHERE "Embedding" IS NULL),
                (SELECT COUNT(*) FROM "Faces" WHERE "Embedding" IS NULL)
         """
 }

@@ -103,7 +103,9 @@ struct APIRoutes {
         }
         api.get("suggestions") { request, _ in
             let query = try QueryParameters(request, allowed: ["after", "limit"])
-            return try Responses.json(try await people.suggestions(after: query.string("after"), limit: try Self.limit(query)))
+            // Groups carry every face: fewer groups a page than other lists.
+            let limit = try query.integer("limit", in: 1...PeopleService.maxPageSize) ?? 20
+            return try Responses.json(try await people.suggestions(after: query.string("after"), limit: limit))
         }
         api.get("status") { request, _ in
             _ = try QueryParameters(request, allowed: [])

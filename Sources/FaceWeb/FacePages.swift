@@ -40,6 +40,9 @@ enum FacePages {
             """
     }
 
+    /// Thumbnails shown per suggested group.
+    static let suggestionSample = 12
+
     /// A capture time as people read it: "2019-07-14 15:30:00+02:00".
     static func shown(_ iso8601: String) -> String { iso8601.replacingOccurrences(of: "T", with: " ") }
 
@@ -47,7 +50,11 @@ enum FacePages {
                            message: String?) -> String {
         let groups = suggestions.items.enumerated().map { index, suggestion -> String in
             let ids = suggestion.faces.map { String($0.id) }.joined(separator: ",")
-            let thumbs = suggestion.faces.map { HTML.thumbnail($0.thumbnail, alt: "face \($0.id)") }.joined(separator: " ")
+            // A large group shows a sample: the page stays small, the form still names every face.
+            let shown = suggestion.faces.prefix(Self.suggestionSample)
+            let more = suggestion.faces.count - shown.count
+            let thumbs = shown.map { HTML.thumbnail($0.thumbnail, alt: "face \($0.id)") }.joined(separator: " ")
+                + (more > 0 ? #" <span class="muted">and \#(more) more</span>"# : "")
             return """
                 <div class="actions" data-suggestion="\(index)">\(thumbs)
                 <form method="post" action="/suggestions/accept">\(HTML.csrfField(csrf))

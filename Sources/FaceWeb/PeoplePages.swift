@@ -52,7 +52,7 @@ enum PeoplePages {
         let person = page.person
         let id = person.id
         let content = """
-            <h1>\(HTML.escape(person.name)) <span class="muted">#\(id) · \(HTML.count(person.faces, "face")) in \(HTML.count(person.photos, "photo"))\
+            <h1>\(HTML.escape(person.name)) <span class="muted">#\(id) · \(HTML.count(person.faces, "face"))\(person.photos.map { " in " + HTML.count($0, "photo") } ?? "")\
             \(person.hidden ? " · hidden" : "")\(person.userNamed ? "" : " · not named yet")\
             \(person.birthDate.map { " · born \($0)" } ?? "")</span></h1>
             <p><a href="/people/\(id)/review" id="review-link">Is this \(HTML.escape(person.name))?</a> ·

@@ -60,7 +60,12 @@ public struct WebServer: Sendable {
     /// Serves until cancelled (or SIGINT/SIGTERM).
     public func run(onListening: @escaping @Sendable (String, Int) -> Void) async throws {
         let people = people
-        let warmUp = Task { await people.warmUp() }
+        let warmUp = Task {
+            let started = ContinuousClock.now
+            await people.warmUp()
+            Logger(label: "frs.web").info("warmed up: embeddings in memory, suggestions made",
+                                          metadata: ["duration": "\(ContinuousClock.now - started)"])
+        }
         defer { warmUp.cancel() }
         try await application(onListening: onListening).runService()
     }

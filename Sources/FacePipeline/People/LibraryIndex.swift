@@ -157,6 +157,67 @@ public actor LibraryIndex {
         return loaded
     }
 
+    // MARK: Merge candidates
+
+    /// Two persons whose centres are alike, and whether each is the other's nearest.
+    struct MergeCandidate: Sendable {
+        var pair: PersonPair
+        var similarity: Float
+        var mutual: Bool
+    }
+
+    private var candidates: (version: AssignmentVersion, list: [MergeCandidate])?
+    private var findingCandidates: Task<[MergeCandidate], Never>?
+
+    /// The pairs of persons whose centres are at least `minimum` alike, most alike first, never two
+    /// persons seen in one photo. Finding them compares every person with every other (5,000 persons:
+    /// a second), so after a change they are found again in the background and a request that does
+    /// not get them within `patience` is answered with the pairs before (the caller checks persons
+    /// that are gone). The caller filters what is about persons' rows (names, hidden, "different").
+    func mergeCandidates(of store: any FaceStore, model: String, minimum: Float) async throws -> [MergeCandidate] {
+        let snapshot = try await snapshot(of: store, model: model)
+        if let current = candidates {
+            guard current.version != snapshot.version else { return current.list }
+            if findingCandidates == nil { Task { _ = await findCandidates(snapshot, minimum: minimum) } }
+            await waitBriefly { [self] in await candidates?.version == snapshot.version }
+            return candidates?.list ?? current.list
+        }
+        return await findCandidates(snapshot, minimum: minimum)
+    }
+
+    private func findCandidates(_ snapshot: Snapshot, minimum: Float) async -> [MergeCandidate] {
+        if let findingCandidates { return await findingCandidates.value }
+        let task = Task.detached(priority: .utility) { Self.candidates(in: snapshot, minimum: minimum) }
+        findingCandidates = task
+        defer { findingCandidates = nil }
+        let list = await task.value
+        candidates = (snapshot.version, list)
+        return list
+    }
+
+    /// Each person's 10 nearest persons by centre (exact), kept when alike enough and never in one photo together.
+    static func candidates(in snapshot: Snapshot, minimum: Float) -> [MergeCandidate] {
+        let ids = snapshot.sums.keys.sorted()
+        guard ids.count >= 2, let dimension = snapshot.sums[ids[0]]?.count else { return [] }
+        var matrix = EmbeddingMatrix(rows: ids.map { snapshot.centre(of: $0) ?? [Float](repeating: 0, count: dimension) })
+        _ = matrix.normalizeRows()
+        let graph = ExactNeighbors.graph(matrix, k: min(10, ids.count - 1))
+        var found: [PersonPair: MergeCandidate] = [:]
+        for i in 0..<ids.count {
+            for (slot, (neighbour, similarity)) in zip(graph.neighbors(of: i), graph.neighborSimilarities(of: i)).enumerated() {
+                let j = Int(neighbour)
+                guard j >= 0, j != i, similarity >= minimum else { continue }
+                let pair = PersonPair(ids[i], ids[j])
+                guard found[pair] == nil, snapshot.mediaItems(of: pair.first).isDisjoint(with: snapshot.mediaItems(of: pair.second)) else { continue }
+                let mutual = slot == 0 && graph.neighbors(of: j).first.map { Int($0) == i } == true
+                found[pair] = MergeCandidate(pair: pair, similarity: similarity, mutual: mutual)
+            }
+        }
+        return found.values.sorted {
+            $0.similarity != $1.similarity ? $0.similarity > $1.similarity : ($0.pair.first, $0.pair.second) < ($1.pair.first, $1.pair.second)
+        }
+    }
+
     // MARK: Suggestions
 
     /// The last suggestions made (clustering every unassigned face is the slow part) and for which version.

@@ -9,7 +9,8 @@ public struct PersonRow: Codable, Sendable, Equatable {
     public var number: Int64?
     public var name: String
     public var faces: Int
-    public var photos: Int
+    /// How many photos show the person; absent from lists of persons, which do not count them.
+    public var photos: Int?
     public var hidden: Bool
     public var userNamed: Bool
     /// The face shown as portrait (the stored portrait while it still belongs to the person, else the first face).
@@ -22,7 +23,7 @@ public struct PersonRow: Codable, Sendable, Equatable {
         self.init(summary.person, faces: summary.faceCount, photos: summary.photoCount, portrait: portrait)
     }
 
-    init(_ person: Person, faces: Int, photos: Int, portrait: FaceDetail?) {
+    init(_ person: Person, faces: Int, photos: Int?, portrait: FaceDetail?) {
         id = person.id
         number = person.number
         name = PersonRow.displayName(person)

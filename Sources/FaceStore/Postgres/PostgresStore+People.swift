@@ -63,25 +63,26 @@ extension PostgresStore {
             }
         }
         builder.append(" ORDER BY \(order) LIMIT ?", [query.limit])
-        return try await summaries("persons", builder.query)
+        return try await summaries("persons", builder.query, countingPhotos: false)
     }
 
     public func personSummaries(ids: [Int64]) async throws -> [PersonSummary] {
-        try await summaries("personSummaries", "SELECT p.*, \(unescaped: Self.keyColumns) FROM \"Persons\" p WHERE p.\"Id\" = ANY(\(ids)) ORDER BY p.\"Id\"")
+        try await summaries("personSummaries", "SELECT p.*, \(unescaped: Self.keyColumns) FROM \"Persons\" p WHERE p.\"Id\" = ANY(\(ids)) ORDER BY p.\"Id\"",
+                            countingPhotos: true)
     }
 
     /// The persons a query selects, with their photos counted for them only.
-    private func summaries(_ operation: String, _ query: PostgresQuery) async throws -> [PersonSummary] {
+    private func summaries(_ operation: String, _ query: PostgresQuery, countingPhotos: Bool) async throws -> [PersonSummary] {
         try await read(operation) { db in
             var summaries: [PersonSummary] = []
             for row in try await db.rows(query, logger) {
                 let r = row.makeRandomAccess()
                 summaries.append(PersonSummary(person: try Self.person(row), faceCount: try r["FaceCount"].decode(Int.self),
-                                               photoCount: 0, sortName: try r["SortName"].decode(String.self),
+                                               photoCount: nil, sortName: try r["SortName"].decode(String.self),
                                                modifiedKey: try r["ModifiedKey"].decode(String.self)))
             }
-            guard !summaries.isEmpty else { return [] }
-            // Distinct media files for this page's persons only.
+            guard countingPhotos, !summaries.isEmpty else { return summaries }
+            // Distinct media files of these persons only.
             var photos: [Int64: Int] = [:]
             let ids = summaries.map(\.person.id)
             let rows = try await db.query("""

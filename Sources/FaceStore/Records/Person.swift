@@ -38,7 +38,9 @@ public struct Person: Sendable, Equatable {
 public struct PersonSummary: Sendable, Equatable {
     public var person: Person
     public var faceCount: Int
-    public var photoCount: Int
+    /// Distinct media files; nil from a page of persons, which does not count them (the largest
+    /// persons of a library hold most of its faces: counting their photos costs as much as a scan).
+    public var photoCount: Int?
     /// The name and the last change as the database orders them (`PersonKey`); nil from
     /// `persons(includeHidden:)`, which does not read them.
     public var sortName: String? = nil

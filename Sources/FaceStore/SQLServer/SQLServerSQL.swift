@@ -262,7 +262,7 @@ enum SQLServerSQL {
         SELECT (SELECT COALESCE(MAX("Id"), 0) FROM "FaceAssignments") AS "LastAssignment",
                (SELECT COALESCE(MAX("Id"), 0) FROM "Faces") AS "LastFace",
                (SELECT COUNT_BIG(*) FROM "Faces" WHERE "PersonId" IS NOT NULL) AS "Assigned",
-               (SELECT COUNT_BIG(*) FROM "Faces" WHERE "Embedding" IS NULL AND "PersonId" IS NOT NULL) AS "Unembedded",
+               (SELECT COUNT_BIG("PersonId") FROM "Faces" WHERE "Embedding" IS NULL) AS "Unembedded",
                (SELECT COUNT_BIG(*) FROM "Faces" WHERE "Embedding" IS NULL) AS "AllUnembedded"
         """
     static let setVerified = """

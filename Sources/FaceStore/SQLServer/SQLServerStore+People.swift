@@ -4,21 +4,21 @@ import Foundation
 extension SQLServerStore {
     public func persons(_ query: PersonQuery) async throws -> [PersonSummary] {
         let (sql, values) = SQLServerSQL.personPage(query)
-        return try await summaries("persons", sql, values)
+        return try await summaries("persons", sql, values, countingPhotos: false)
     }
 
     public func personSummaries(ids: [Int64]) async throws -> [PersonSummary] {
-        try await summaries("personSummaries", SQLServerSQL.personsByIds, [TSQL.jsonArray(ids)])
+        try await summaries("personSummaries", SQLServerSQL.personsByIds, [TSQL.jsonArray(ids)], countingPhotos: true)
     }
 
     /// The persons a statement selects, with their photos counted for them only.
-    private func summaries(_ operation: String, _ sql: String, _ values: [ODBCValue]) async throws -> [PersonSummary] {
+    private func summaries(_ operation: String, _ sql: String, _ values: [ODBCValue], countingPhotos: Bool) async throws -> [PersonSummary] {
         try await read(operation) { db in
             let summaries = try db.rows(sql, values).map { r in
-                PersonSummary(person: try Self.person(r), faceCount: try r.int("FaceCount"), photoCount: 0,
+                PersonSummary(person: try Self.person(r), faceCount: try r.int("FaceCount"), photoCount: nil,
                               sortName: try r.optionalString("SortName") ?? "", modifiedKey: try r.optionalString("ModifiedKey") ?? "")
             }
-            guard !summaries.isEmpty else { return [] }
+            guard countingPhotos, !summaries.isEmpty else { return summaries }
             var photos: [Int64: Int] = [:]
             for r in try db.rows(SQLServerSQL.photoCounts, [TSQL.jsonArray(summaries.map(\.person.id))]) {
                 photos[try r.int64("PersonId")] = try r.int("PhotoCount")

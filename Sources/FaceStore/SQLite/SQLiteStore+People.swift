@@ -43,14 +43,11 @@ extension SQLiteStore {
         try await read("persons") { db in
             let (filter, filterArguments) = Self.personFilter(query)
             let (keyset, keysetArguments, order) = Self.personOrder(query)
-            let rows = try Row.fetchAll(db, sql: """
+            return try Row.fetchAll(db, sql: """
                 SELECT p.*, \(Self.keyColumns) FROM "Persons" p WHERE \(filter) AND \(keyset) ORDER BY \(order) LIMIT ?
-                """, arguments: filterArguments + keysetArguments + [query.limit])
-            let photos = try Self.photoCounts(db, persons: rows.map { $0["Id"] })
-            return rows.map { row in
-                let person = Self.person(row)
-                return PersonSummary(person: person, faceCount: row["FaceCount"], photoCount: photos[person.id] ?? 0,
-                                     sortName: row["SortName"], modifiedKey: row["ModifiedKey"])
+                """, arguments: filterArguments + keysetArguments + [query.limit]).map { row in
+                PersonSummary(person: Self.person(row), faceCount: row["FaceCount"], photoCount: nil,
+                              sortName: row["SortName"], modifiedKey: row["ModifiedKey"])
             }
         }
     }

@@ -48,7 +48,7 @@ extension FRS.Eval {
             print("  persons made: \(persons.count), holding \(persons.reduce(0) { $0 + $1.faceCount }) faces (every one is made of strangers)")
             for person in persons {
                 let ids = try await store.faces(person: person.person.id).map(\.id)
-                print("  person \(person.person.id): \(person.faceCount) faces in \(person.photoCount) photos: faces \(ids.map(String.init).joined(separator: " "))")
+                print("  person \(person.person.id): \(person.faceCount) faces in \(person.photoCount ?? 0) photos: faces \(ids.map(String.init).joined(separator: " "))")
             }
         }
     }

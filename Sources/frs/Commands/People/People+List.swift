@@ -22,11 +22,11 @@ extension FRS.People {
             } else if csv {
                 print(CSV.line(["id", "name", "faces", "photos", "hidden", "birth_date"]))
                 for row in rows {
-                    print(CSV.line([String(row.id), row.name, String(row.faces), String(row.photos), String(row.hidden), row.birthDate ?? ""]))
+                    print(CSV.line([String(row.id), row.name, String(row.faces), row.photos.map(String.init) ?? "", String(row.hidden), row.birthDate ?? ""]))
                 }
             } else {
                 print(Table.render(header: ["id", "name", "faces", "photos", "hidden", "born"], rows: rows.map {
-                    [String($0.id), $0.name, String($0.faces), String($0.photos), $0.hidden ? "yes" : "", $0.birthDate ?? ""]
+                    [String($0.id), $0.name, String($0.faces), $0.photos.map(String.init) ?? "", $0.hidden ? "yes" : "", $0.birthDate ?? ""]
                 }))
             }
         }

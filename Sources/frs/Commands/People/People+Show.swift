@@ -25,7 +25,7 @@ extension FRS.People {
                 return
             }
             let person = page.person
-            print("person \(person.id) \"\(Printable.escaped(person.name))\": \(person.faces) face(s) in \(person.photos) photo(s)"
+            print("person \(person.id) \"\(Printable.escaped(person.name))\": \(person.faces) face(s) in \(person.photos ?? 0) photo(s)"
                   + (person.hidden ? ", hidden" : "") + (person.userNamed ? ", named by a user" : "")
                   + (person.birthDate.map { ", born \($0)" } ?? ""))
             print(FaceTable.render(page.faces))
