@@ -97,8 +97,6 @@ public actor LibraryIndex {
     private var snapshot: Snapshot?
     private var model: String?
     private var loading: Task<Snapshot, any Error>?
-    /// How many times every embedding was read from the store (for tests and logs).
-    public private(set) var loads = 0
 
     public init() {}
 
@@ -153,7 +151,6 @@ public actor LibraryIndex {
         let loaded = try await task.value
         snapshot = loaded
         self.model = model
-        loads += 1
         return loaded
     }
 
