@@ -18,17 +18,19 @@ extension SQLiteStore: FaceBrowsing {
     }
 
     public func faceDetails(ids: [Int64]) async throws -> [FaceDetail] {
-        try await read("faceDetails") { db in
-            var result: [FaceDetail] = []
-            // Chunks keep the statement under SQLite's bound-parameter limit.
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let chunk = Array(ids[start..<min(start + 500, ids.count)])
-                result += try Row.fetchAll(db, sql: Self.faceDetailSelect + """
-                     WHERE fc."Id" IN (\(databaseQuestionMarks(count: chunk.count)))
-                    """, arguments: StatementArguments(chunk)).map(Self.faceDetail)
-            }
-            return result.sorted { $0.face.id < $1.face.id }
+        try await read("faceDetails") { db in try Self.faceDetails(db, where: #"fc."Id""#, in: ids) }
+    }
+
+    /// The faces whose `column` is one of `values`, by id. Chunks keep the statement under SQLite's
+    /// bound-parameter limit.
+    static func faceDetails(_ db: Database, where column: String, in values: [Int64]) throws -> [FaceDetail] {
+        var result: [FaceDetail] = []
+        for start in stride(from: 0, to: values.count, by: 500) {
+            let chunk = Array(values[start..<min(start + 500, values.count)])
+            result += try Row.fetchAll(db, sql: faceDetailSelect + " WHERE \(column) IN (\(databaseQuestionMarks(count: chunk.count)))",
+                                       arguments: StatementArguments(chunk)).map(faceDetail)
         }
+        return result.sorted { $0.face.id < $1.face.id }
     }
 
     static func condition(_ filter: FaceFilter) -> (String, StatementArguments) {

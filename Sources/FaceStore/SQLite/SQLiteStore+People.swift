@@ -88,16 +88,7 @@ extension SQLiteStore {
     }
 
     public func faceDetails(mediaFiles: [Int64]) async throws -> [FaceDetail] {
-        try await read("faceDetails") { db in
-            var result: [FaceDetail] = []
-            for start in stride(from: 0, to: mediaFiles.count, by: 500) {
-                let chunk = Array(mediaFiles[start..<min(start + 500, mediaFiles.count)])
-                result += try Row.fetchAll(db, sql: Self.faceDetailSelect + """
-                     WHERE i."MediaFileId" IN (\(databaseQuestionMarks(count: chunk.count)))
-                    """, arguments: StatementArguments(chunk)).map(Self.faceDetail)
-            }
-            return result.sorted { $0.face.id < $1.face.id }
-        }
+        try await read("faceDetails") { db in try Self.faceDetails(db, where: #"i."MediaFileId""#, in: mediaFiles) }
     }
 
     public func mediaFiles(_ query: MediaQuery) async throws -> [MediaFile] {
