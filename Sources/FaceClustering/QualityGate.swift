@@ -50,6 +50,15 @@ public struct QualityGate: Sendable, Equatable {
 
     public func admits(_ face: FaceSignals) -> Bool { rejection(face) == nil }
 
+    /// The same gate without the pose rule: what a face needs to *join* an existing person by a clear
+    /// match (`JoinRule`). A turned face seeds no person, but one that is clearly nearest one person
+    /// is that person; small, unsure and blurred faces stay out either way.
+    public var ignoringPose: QualityGate {
+        var gate = self
+        gate.minFrontality = -.infinity
+        return gate
+    }
+
     /// Why the face is below the gate, nil when it passes.
     public func rejection(_ face: FaceSignals) -> String? {
         if let size = face.size, size < minSize { return "smaller than \(Int(minSize)) px" }

@@ -21,6 +21,9 @@ public struct Recognizer: Sendable {
         /// and a person's portrait is never one of them while it has a face above.
         public var gate: QualityGate = .default
         public var clustering = ClusteringOptions()
+        /// After clustering, a face left over (above the gate, or below it only for its pose) joins the
+        /// person whose centre is clearly the nearest; nil: left-over faces wait for the user.
+        public var join: JoinRule? = .default
         /// Only embeddings of this model are matched and clustered (`Settings.embeddingModel`):
         /// vectors of different models are never compared.
         public var embeddingModel = FaceNet.defaultModelTag
@@ -99,6 +102,7 @@ public struct Recognizer: Sendable {
             return face
         }
         try await cluster(updated, rejected: rejected, touched: &touched, summary: &summary)
+        try await joinLeftovers(rejected: rejected, touched: &touched, summary: &summary)
         try await finish(touched: touched, summary: &summary)
         return summary
     }
@@ -116,8 +120,10 @@ public struct Recognizer: Sendable {
             previous[faces[index].faceId] = person
             faces[index].personId = nil
         }
-        try await cluster(faces, rejected: try await store.rejectedPersons(), previousOwners: previous, machineMade: machineMade,
+        let rejected = try await store.rejectedPersons()
+        try await cluster(faces, rejected: rejected, previousOwners: previous, machineMade: machineMade,
                           touched: &touched, summary: &summary)
+        try await joinLeftovers(rejected: rejected, touched: &touched, summary: &summary)
         try await finish(touched: touched, summary: &summary)
         return summary
     }
@@ -167,6 +173,43 @@ public struct Recognizer: Sendable {
         return proposals.sorted { $0.score > $1.score }.filter { match in
             taken.insert(PhotoPerson(item: itemOf[match.face]!, person: match.person)).inserted
         }
+    }
+
+    /// Faces still unassigned after clustering that clearly belong to one person (`JoinRule`): the
+    /// person's centre, made of its faces above the gate, is near and clearly nearer than any other's.
+    /// A turned face may join this way (never seed a person); a face may not join a person it was
+    /// taken away from, nor one already in its photo. Reads the assignments clustering just wrote, so
+    /// a dry run, which wrote none, leaves this step out.
+    func joins(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>], rule: JoinRule) -> [Match] {
+        let known = faces.filter { $0.personId != nil && admits($0) }
+        let floor = options.gate.ignoringPose
+        let candidates = faces.filter { $0.personId == nil && floor.admits(FaceSignals($0)) }
+        guard !known.isEmpty, !candidates.isEmpty else { return [] }
+        let (centres, persons) = JoinRule.centres(EmbeddingMatrix(rows: known.map(\.vector)), owners: known.map(\.personId))
+        let choices = rule.choose(queries: EmbeddingMatrix(rows: candidates.map(\.vector)), centres: centres) { q, c in
+            rejected[candidates[q].faceId]?.contains(persons[c]) == true
+        }
+        var taken = Set<PhotoPerson>()
+        for face in faces { if let person = face.personId { taken.insert(PhotoPerson(item: face.mediaItemId, person: person)) } }
+        let faceVectors = Dictionary(grouping: known, by: { $0.personId! }).mapValues { $0.map(\.vector) }
+        func dot(_ a: [Float], _ b: some Sequence<Float>) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+        let proposals = zip(candidates, choices).compactMap { face, choice -> Match? in
+            guard let choice, rule.looksLikeFaces(faceVectors[persons[choice]]!.map { dot(face.vector, $0) }) else { return nil }
+            return Match(face: face.faceId, person: persons[choice], score: dot(face.vector, centres.row(choice)))
+        }
+        let itemOf = Dictionary(uniqueKeysWithValues: candidates.map { ($0.faceId, $0.mediaItemId) })
+        return proposals.sorted { ($0.score, $1.face) > ($1.score, $0.face) }.filter { match in
+            taken.insert(PhotoPerson(item: itemOf[match.face]!, person: match.person)).inserted
+        }
+    }
+
+    private func joinLeftovers(rejected: [Int64: Set<Int64>], touched: inout Set<Int64>, summary: inout Summary) async throws {
+        guard let rule = options.join, !options.dryRun else { return }
+        let joined = joins(try await store.embeddings(model: options.embeddingModel), rejected: rejected, rule: rule)
+        guard !joined.isEmpty else { return }
+        try await apply(joined.map { ($0.face, $0.person) }, reason: .match, touched: &touched, summary: &summary)
+        summary.matched += joined.count
+        summary.unassigned = max(0, summary.unassigned - joined.count)
     }
 
     private struct PhotoPerson: Hashable {
@@ -282,6 +325,17 @@ public struct Recognizer: Sendable {
                 let rows = EmbeddingMatrix(rows: eligible.map(\.vector))
                 let core = options.clustering.coherence.map { $0.coherentCore(rows, minSize: minSize) } ?? Array(eligible.indices)
                 keep = Set((core ?? []).map { eligible[$0].faceId })
+            }
+            // A turned face that joined by a clear match (`joins`) stays while it is near the remaining centre.
+            if let rule = options.join, !keep.isEmpty {
+                let core = members.filter { keep.contains($0.faceId) }
+                let (centre, _) = JoinRule.centres(EmbeddingMatrix(rows: core.map(\.vector)), owners: core.map { _ in 0 })
+                let floor = options.gate.ignoringPose
+                func dot(_ a: [Float], _ b: some Sequence<Float>) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+                for face in members where !keep.contains(face.faceId) && !admits(face) && floor.admits(FaceSignals(face))
+                    && dot(face.vector, centre.row(0)) >= rule.minSimilarity && rule.looksLikeFaces(core.map { dot(face.vector, $0.vector) }) {
+                    keep.insert(face.faceId)
+                }
             }
             let freed = members.map(\.faceId).filter { !keep.contains($0) }.sorted()
             guard !freed.isEmpty else { continue }

@@ -31,9 +31,13 @@ struct ConstraintRecognitionTests {
     }
 
     /// A face as the detector and FaceNet would store it: a clear frontal 120 px face by default.
-    static func face(_ vector: [Float], size: Int = 120, norm: Double = 23) -> NewFace {
+    static let frontal: [Float] = [40, 50, 80, 50, 60, 70, 45, 90, 75, 90]
+    /// The nose left of both eyes: a face in profile, below the gate's pose rule.
+    static let turned: [Float] = [40, 50, 80, 50, 30, 70, 25, 90, 55, 90]
+
+    static func face(_ vector: [Float], size: Int = 120, norm: Double = 23, landmarks: [Float] = frontal) -> NewFace {
         NewFace(box: BoundingBox(x1: 10, y1: 10, x2: 10 + Double(size), y2: 10 + Double(size)), score: 0.999,
-                landmarks: [40, 50, 80, 50, 60, 70, 45, 90, 75, 90], faceSize: size, embedding: vector,
+                landmarks: landmarks, faceSize: size, embedding: vector,
                 embeddingModel: FaceNet.defaultModelTag, quality: norm)
     }
 
@@ -65,7 +69,7 @@ struct ConstraintRecognitionTests {
         await library.destroy()
     }
 
-    @Test("faces below the gate are never clustered or matched; portraits come from above it", arguments: TestBackends.all)
+    @Test("small and blurred faces are never clustered or matched; portraits come from above the gate", arguments: TestBackends.all)
     func gate(backend: StoreBackend) async throws {
         try await Self.withLibrary(backend) { store in
             let ada = Identity(1), crowd = Identity(2)
@@ -93,6 +97,42 @@ struct ConstraintRecognitionTests {
             #expect(try await store.person(id: person)?.portraitFaceId.map(clear.contains) == true)
             for face in small.dropFirst() + blurred + crowdFaces {
                 #expect(try await store.assignments(face: face).isEmpty, "face \(face) below the gate was never assigned")
+            }
+        }
+    }
+
+    @Test("a left-over face joins the person whose centre is clearly nearest; a turned face may join, never seed", arguments: TestBackends.all)
+    func joins(backend: StoreBackend) async throws {
+        try await Self.withLibrary(backend) { store in
+            let ada = Identity(5), bob = Identity(6), eve = Identity(7)
+            let adaFaces = try await Self.add(store, (0 ..< 4).map { Self.face(ada.face($0)) }, tag: "ada")
+            let bobFaces = try await Self.add(store, (0 ..< 4).map { Self.face(bob.face($0)) }, tag: "bob")
+            let turned = try await Self.add(store, [Self.face(ada.face(30), landmarks: Self.turned)], tag: "ada-turned")
+            let rejected = try await Self.add(store, [Self.face(ada.face(31), landmarks: Self.turned)], tag: "ada-refused")
+            // Between Ada and Bob: neither is clearly the nearest.
+            let between = try await Self.add(store, [Self.face(Self.unit(zip(ada.centre, bob.centre).map { $0 + $1 }), landmarks: Self.turned)],
+                                             tag: "between")
+            let smallTurned = try await Self.add(store, [Self.face(ada.face(32), size: 24, landmarks: Self.turned)], tag: "ada-small")
+            // Turned faces of someone new, however alike, make no person.
+            let eveFaces = try await Self.add(store, (0 ..< 4).map { Self.face(eve.face($0), landmarks: Self.turned) }, tag: "eve")
+
+            // A first run makes Ada and Bob; the user says one turned face is not Ada.
+            let first = try await Recognizer(store: store).run()
+            #expect(first.newPersons == 2)
+            let adaPerson = try #require(try await Self.owner(adaFaces[0], store))
+            let bobPerson = try #require(try await Self.owner(bobFaces[0], store))
+            #expect(try await Self.owner(turned[0], store) == adaPerson, "a turned face clearly nearest Ada's centre joins her")
+            try await store.assign(faces: rejected, to: adaPerson, reason: .match, actor: "frs")
+            _ = try await PeopleService(store: store, actor: "ann").reject(faces: rejected, from: adaPerson)
+
+            for full in [false, true] {
+                _ = try await Recognizer(store: store).recluster(full: full)
+                #expect(try await Self.owner(turned[0], store) == adaPerson, "recluster(full: \(full)) keeps the turned face with Ada")
+                #expect(try await Self.owner(rejected[0], store) == nil, "a face taken away from Ada stays away")
+                #expect(try await Self.owner(between[0], store) == nil, "a face between two persons waits for the user")
+                #expect(try await Self.owner(smallTurned[0], store) == nil, "a small face never joins")
+                for face in eveFaces { #expect(try await Self.owner(face, store) == nil, "turned faces seed no person") }
+                #expect(Set(try await store.faces(person: bobPerson).map(\.id)) == Set(bobFaces))
             }
         }
     }
