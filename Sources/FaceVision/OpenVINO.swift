@@ -39,18 +39,22 @@ final class OpenVINORuntime: @unchecked Sendable {
             return out.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         }
         bf16Capable = property("OPTIMIZATION_CAPABILITIES").split(separator: " ").contains("BF16")
-        // OpenVINO picks bf16 on any CPU with AVX512-BF16, but only AMX makes it faster: measured on a
-        // Sapphire Rapids VM without AMX, bf16 took 1.7x as long as f32 (FaceNet batch 8 and RetinaFace).
+        // OpenVINO picks bf16 on any CPU with AVX512-BF16, but that is not always the faster: on an Intel
+        // Sapphire/Emerald Rapids VM without AMX, bf16 took 1.7x as long as f32 (FaceNet batch 8 and
+        // RetinaFace); with AMX it took 0.3-0.4x; on an AMD EPYC (Zen 4, AVX512-BF16) `frs run` was 1.6x
+        // faster in bf16 (docs/benchmarks.md).
         let engineDefault = Self.precisionName(property("INFERENCE_PRECISION_HINT")) ?? "f32"
-        defaultPrecision = engineDefault == "bf16" && !Self.cpuHasAMX ? "f32" : engineDefault
+        defaultPrecision = engineDefault == "bf16" && !Self.cpuRunsBF16Fast ? "f32" : engineDefault
     }
 
-    /// Whether the CPU (as the kernel reports it) has AMX tiles for bf16.
-    static let cpuHasAMX: Bool = {
-        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-        else { return false }
-        return flags.split(separator: " ").contains("amx_bf16")
+    /// Whether the CPU (as the kernel reports it) computes in bf16 faster than in f32: Intel's with AMX
+    /// tiles, AMD's with AVX512-BF16.
+    static let cpuRunsBF16Fast: Bool = {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
+        let lines = info.split(separator: "\n")
+        guard let flags = lines.first(where: { $0.hasPrefix("flags") })?.split(separator: " ") else { return false }
+        let amd = lines.first(where: { $0.hasPrefix("vendor_id") })?.contains("AuthenticAMD") ?? false
+        return flags.contains("amx_bf16") || (amd && flags.contains("avx512_bf16"))
     }()
 
     /// "bf16" or "f32", from OpenVINO's element type names ("bf16", "f32", "BF16").
@@ -103,6 +107,8 @@ struct OpenVINOBackend: InferenceBackend {
     let models: ModelStore
     /// "f32" or "bf16", as `OpenVINORuntime.effectivePrecision` resolved it.
     let precision: String
+    /// Cores per forward pass; nil: OpenVINO's choice (all of them).
+    let threads: Int?
 
     var layout: TensorLayout { .nhwc }
     var dynamicShapes: Bool { false }
@@ -121,8 +127,14 @@ struct OpenVINOBackend: InferenceBackend {
                 throw VisionError.model("cannot write the patched \(name) graph to \(url.path): \(error.localizedDescription). Set FRS_MODELS to a writable folder.")
             }
         }
-        let properties = ["PERFORMANCE_HINT": "LATENCY", "CACHE_DIR": models.compiledCacheDirectory.path,
+        var properties = ["PERFORMANCE_HINT": "LATENCY", "CACHE_DIR": models.compiledCacheDirectory.path,
                           "INFERENCE_PRECISION_HINT": precision]
+        if let threads {
+            properties["INFERENCE_NUM_THREADS"] = String(threads)
+            // Each worker compiles its own networks, and OpenVINO pins every one of them to the same
+            // first cores: two single-core workers would share one core.
+            properties["ENABLE_CPU_PINNING"] = "NO"
+        }
         // TensorFlow names a node's first output `name:0`.
         return OpenVINOGraph(runtime: runtime, path: url.path, name: name, outputs: outputs.map { $0 + ":0" }, properties: properties)
     }
