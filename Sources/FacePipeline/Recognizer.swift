@@ -192,10 +192,9 @@ public struct Recognizer: Sendable {
         var taken = Set<PhotoPerson>()
         for face in faces { if let person = face.personId { taken.insert(PhotoPerson(item: face.mediaItemId, person: person)) } }
         let faceVectors = Dictionary(grouping: known, by: { $0.personId! }).mapValues { $0.map(\.vector) }
-        func dot(_ a: [Float], _ b: some Sequence<Float>) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
         let proposals = zip(candidates, choices).compactMap { face, choice -> Match? in
-            guard let choice, rule.looksLikeFaces(faceVectors[persons[choice]]!.map { dot(face.vector, $0) }) else { return nil }
-            return Match(face: face.faceId, person: persons[choice], score: dot(face.vector, centres.row(choice)))
+            guard let choice, rule.looksLikeFaces(faceVectors[persons[choice]]!.map { dotProduct(face.vector, $0) }) else { return nil }
+            return Match(face: face.faceId, person: persons[choice], score: dotProduct(face.vector, Array(centres.row(choice))))
         }
         let itemOf = Dictionary(uniqueKeysWithValues: candidates.map { ($0.faceId, $0.mediaItemId) })
         return proposals.sorted { ($0.score, $1.face) > ($1.score, $0.face) }.filter { match in
@@ -331,9 +330,10 @@ public struct Recognizer: Sendable {
                 let core = members.filter { keep.contains($0.faceId) }
                 let (centre, _) = JoinRule.centres(EmbeddingMatrix(rows: core.map(\.vector)), owners: core.map { _ in 0 })
                 let floor = options.gate.ignoringPose
-                func dot(_ a: [Float], _ b: some Sequence<Float>) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+                let centreVector = Array(centre.row(0))
                 for face in members where !keep.contains(face.faceId) && !admits(face) && floor.admits(FaceSignals(face))
-                    && dot(face.vector, centre.row(0)) >= rule.minSimilarity && rule.looksLikeFaces(core.map { dot(face.vector, $0.vector) }) {
+                    && dotProduct(face.vector, centreVector) >= rule.minSimilarity
+                    && rule.looksLikeFaces(core.map { dotProduct(face.vector, $0.vector) }) {
                     keep.insert(face.faceId)
                 }
             }
