@@ -95,14 +95,9 @@ public struct Recognizer: Sendable {
         try await apply(matches.map { ($0.face, $0.person) }, reason: .match, touched: &touched, summary: &summary)
         summary.matched = matches.count
 
-        let matched = Dictionary(uniqueKeysWithValues: matches.map { ($0.face, $0.person) })
-        let updated = faces.map { face -> StoredEmbedding in
-            var face = face
-            if let person = matched[face.faceId] { face.personId = person }
-            return face
-        }
-        try await cluster(updated, rejected: rejected, touched: &touched, summary: &summary)
-        try await joinLeftovers(rejected: rejected, touched: &touched, summary: &summary)
+        let updated = Self.assigning(faces, Dictionary(uniqueKeysWithValues: matches.map { ($0.face, $0.person) }))
+        let placed = try await cluster(updated, rejected: rejected, touched: &touched, summary: &summary)
+        try await joinLeftovers(Self.assigning(updated, placed), rejected: rejected, touched: &touched, summary: &summary)
         try await finish(touched: touched, summary: &summary)
         return summary
     }
@@ -121,9 +116,9 @@ public struct Recognizer: Sendable {
             faces[index].personId = nil
         }
         let rejected = try await store.rejectedPersons()
-        try await cluster(faces, rejected: rejected, previousOwners: previous, machineMade: machineMade,
-                          touched: &touched, summary: &summary)
-        try await joinLeftovers(rejected: rejected, touched: &touched, summary: &summary)
+        let placed = try await cluster(faces, rejected: rejected, previousOwners: previous, machineMade: machineMade,
+                                       touched: &touched, summary: &summary)
+        try await joinLeftovers(Self.assigning(faces, placed), rejected: rejected, touched: &touched, summary: &summary)
         try await finish(touched: touched, summary: &summary)
         return summary
     }
@@ -178,8 +173,8 @@ public struct Recognizer: Sendable {
     /// Faces still unassigned after clustering that clearly belong to one person (`JoinRule`): the
     /// person's centre, made of its faces above the gate, is near and clearly nearer than any other's.
     /// A turned face may join this way (never seed a person); a face may not join a person it was
-    /// taken away from, nor one already in its photo. Reads the assignments clustering just wrote, so
-    /// a dry run, which wrote none, leaves this step out.
+    /// taken away from, nor one already in its photo. Clustering's new persons have no ids in a dry run,
+    /// so a dry run leaves this step out.
     func joins(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>], rule: JoinRule) -> [Match] {
         let known = faces.filter { $0.personId != nil && admits($0) }
         let floor = options.gate.ignoringPose
@@ -189,26 +184,37 @@ public struct Recognizer: Sendable {
         let choices = rule.choose(queries: EmbeddingMatrix(rows: candidates.map(\.vector)), centres: centres) { q, c in
             rejected[candidates[q].faceId]?.contains(persons[c]) == true
         }
-        var taken = Set<PhotoPerson>()
-        for face in faces { if let person = face.personId { taken.insert(PhotoPerson(item: face.mediaItemId, person: person)) } }
         let faceVectors = Dictionary(grouping: known, by: { $0.personId! }).mapValues { $0.map(\.vector) }
-        let proposals = zip(candidates, choices).compactMap { face, choice -> Match? in
+        let proposals = zip(candidates, choices).compactMap { face, choice -> (match: Match, item: Int64)? in
             guard let choice, rule.looksLikeFaces(faceVectors[persons[choice]]!.map { dotProduct(face.vector, $0) }) else { return nil }
-            return Match(face: face.faceId, person: persons[choice], score: dotProduct(face.vector, Array(centres.row(choice))))
+            let match = Match(face: face.faceId, person: persons[choice], score: dotProduct(face.vector, Array(centres.row(choice))))
+            return (match, face.mediaItemId)
         }
-        let itemOf = Dictionary(uniqueKeysWithValues: candidates.map { ($0.faceId, $0.mediaItemId) })
-        return proposals.sorted { ($0.score, $1.face) > ($1.score, $0.face) }.filter { match in
-            taken.insert(PhotoPerson(item: itemOf[match.face]!, person: match.person)).inserted
-        }
+        var taken = Set(faces.compactMap { face in face.personId.map { PhotoPerson(item: face.mediaItemId, person: $0) } })
+        return proposals.sorted { ($0.match.score, $1.match.face) > ($1.match.score, $0.match.face) }
+            .filter { taken.insert(PhotoPerson(item: $0.item, person: $0.match.person)).inserted }
+            .map(\.match)
     }
 
-    private func joinLeftovers(rejected: [Int64: Set<Int64>], touched: inout Set<Int64>, summary: inout Summary) async throws {
+    /// `faces` as clustering left them (its placements applied).
+    private func joinLeftovers(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>], touched: inout Set<Int64>,
+                               summary: inout Summary) async throws {
         guard let rule = options.join, !options.dryRun else { return }
-        let joined = joins(try await store.embeddings(model: options.embeddingModel), rejected: rejected, rule: rule)
+        let joined = joins(faces, rejected: rejected, rule: rule)
         guard !joined.isEmpty else { return }
         try await apply(joined.map { ($0.face, $0.person) }, reason: .match, touched: &touched, summary: &summary)
         summary.matched += joined.count
         summary.unassigned = max(0, summary.unassigned - joined.count)
+    }
+
+    /// `faces` with the placements (face id -> person id) applied.
+    static func assigning(_ faces: [StoredEmbedding], _ placements: [Int64: Int64]) -> [StoredEmbedding] {
+        guard !placements.isEmpty else { return faces }
+        return faces.map { face in
+            var face = face
+            if let person = placements[face.faceId] { face.personId = person }
+            return face
+        }
     }
 
     private struct PhotoPerson: Hashable {
@@ -224,9 +230,10 @@ public struct Recognizer: Sendable {
     /// around anchors of one person adds its new faces to that person; other clusters of at least
     /// the minimum size become new persons (or, in a full recluster, continue the old machine person
     /// that most of their faces came from).
+    /// Returns where the faces went (face id -> person id; none in a dry run).
     private func cluster(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>], previousOwners: [Int64: Int64] = [:],
-                         machineMade: Set<Int64> = [], touched: inout Set<Int64>, summary: inout Summary) async throws {
-        guard faces.contains(where: { $0.personId == nil }) else { return }
+                         machineMade: Set<Int64> = [], touched: inout Set<Int64>, summary: inout Summary) async throws -> [Int64: Int64] {
+        guard faces.contains(where: { $0.personId == nil }) else { return [:] }
         let (collection, personIds) = Self.collection(faces, rejected: rejected, admits: admits)
         let result = FaceClusterer(options: options.clustering).cluster(collection)
 
@@ -284,6 +291,7 @@ public struct Recognizer: Sendable {
                 summary.removedPersons += 1
             }
         }
+        return Dictionary(toKnown + moves) { _, last in last }
     }
 
     /// What the clusterer sees: assigned faces are anchors of their person (`personIds` maps the
@@ -328,7 +336,7 @@ public struct Recognizer: Sendable {
             // A turned face that joined by a clear match (`joins`) stays while it is near the remaining centre.
             if let rule = options.join, !keep.isEmpty {
                 let core = members.filter { keep.contains($0.faceId) }
-                let (centre, _) = JoinRule.centres(EmbeddingMatrix(rows: core.map(\.vector)), owners: core.map { _ in 0 })
+                let (centre, _) = JoinRule.centres(EmbeddingMatrix(rows: core.map(\.vector)), owners: core.map(\.personId))
                 let floor = options.gate.ignoringPose
                 let centreVector = Array(centre.row(0))
                 for face in members where !keep.contains(face.faceId) && !admits(face) && floor.admits(FaceSignals(face))
