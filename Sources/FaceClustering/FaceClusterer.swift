@@ -13,13 +13,18 @@
 ///  - Faces with `eligible` false (below the quality gate) are excluded like low-quality ones.
 ///  - A new cluster (no anchor) must be coherent (`ClusteringOptions.coherence`): members far
 ///    from its centre are dropped, and a cluster whose members stay far from it is dissolved.
+///  - A new cluster centred where blurred faces collapse (`ClusteringOptions.blur`, with the
+///    direction estimated from `qualities`) is dissolved: it is blur, not a person.
+///  - A new cluster needs `minClusterSize` faces that are not cut by the photo's edge (`cut`):
+///    half faces look alike, and bystanders at the edges of photos chain into false persons.
 ///  - Clusters smaller than `minClusterSize` are dissolved into -1, unless they hold an anchor.
 public struct FaceCollection: Sendable {
     /// Unit-length embeddings, one row per face.
     public var embeddings: EmbeddingMatrix
     /// Photo id per face (cannot-link); nil when unknown.
     public var groupIds: [Int]?
-    /// Embedding norm before normalisation (FaceNet: below ~17 is a poor face); nil: not filtered.
+    /// Embedding norm before normalisation (FaceNet: below ~17 is a poor face); nil: unknown (not
+    /// filtered, and no blur direction).
     public var qualities: [Float]?
     /// Known person per face (anchors), nil for faces to be clustered.
     public var fixedPersons: [Int?]?
@@ -27,17 +32,20 @@ public struct FaceCollection: Sendable {
     public var eligible: [Bool]?
     /// Per face, the persons (as in `fixedPersons`) it must never join; nil: none.
     public var rejectedPersons: [Set<Int>]?
+    /// Per face, whether the photo's edge cuts it (`QualityGate.isCut`); nil: none is.
+    public var cut: [Bool]?
 
     public init(embeddings: EmbeddingMatrix, groupIds: [Int]? = nil, qualities: [Float]? = nil,
-                fixedPersons: [Int?]? = nil, eligible: [Bool]? = nil, rejectedPersons: [Set<Int>]? = nil) {
+                fixedPersons: [Int?]? = nil, eligible: [Bool]? = nil, rejectedPersons: [Set<Int>]? = nil, cut: [Bool]? = nil) {
         precondition(groupIds == nil || groupIds!.count == embeddings.count)
         precondition(qualities == nil || qualities!.count == embeddings.count)
         precondition(fixedPersons == nil || fixedPersons!.count == embeddings.count)
         precondition(eligible == nil || eligible!.count == embeddings.count)
         precondition(rejectedPersons == nil || rejectedPersons!.count == embeddings.count)
+        precondition(cut == nil || cut!.count == embeddings.count)
         self.embeddings = embeddings; self.groupIds = groupIds
         self.qualities = qualities; self.fixedPersons = fixedPersons
-        self.eligible = eligible; self.rejectedPersons = rejectedPersons
+        self.eligible = eligible; self.rejectedPersons = rejectedPersons; self.cut = cut
     }
 
     /// From raw model outputs: normalises the rows and keeps their norms as qualities.
@@ -73,10 +81,13 @@ public struct ClusteringOptions: Sendable, Equatable {
     public var seed: UInt64 = 42
     /// What a new cluster must satisfy to become a person; nil accepts any.
     public var coherence: CoherenceRule? = .default
+    /// New clusters made of blur are not made; nil makes them.
+    public var blur: BlurRule? = .default
     public init(method: ClusteringMethod = .default, minClusterSize: Int = 3, minQuality: Float? = nil,
-                neighborSearch: NeighborSearch = .default, seed: UInt64 = 42, coherence: CoherenceRule? = .default) {
+                neighborSearch: NeighborSearch = .default, seed: UInt64 = 42, coherence: CoherenceRule? = .default,
+                blur: BlurRule? = .default) {
         self.method = method; self.minClusterSize = minClusterSize; self.minQuality = minQuality
-        self.neighborSearch = neighborSearch; self.seed = seed; self.coherence = coherence
+        self.neighborSearch = neighborSearch; self.seed = seed; self.coherence = coherence; self.blur = blur
     }
 }
 
@@ -130,6 +141,14 @@ public struct FaceClusterer: Sendable {
         if let rule = options.coherence {
             labels = rule.apply(labels, embeddings: sub, persons: problem.persons, minSize: options.minClusterSize)
         }
+        // The direction comes from every face, the blurred ones the gate keeps out included.
+        if let rule = options.blur, let q = faces.qualities,
+           let direction = rule.direction(faces.embeddings, norms: q, groups: faces.groupIds) {
+            labels = rule.apply(labels, embeddings: sub, persons: problem.persons, direction: direction)
+        }
+        if let cut = faces.cut {
+            labels = Self.dissolveCut(labels, cut: kept.map { cut[$0] }, persons: problem.persons, minSize: options.minClusterSize)
+        }
         labels = Postprocess.applyMinimumSize(labels, minSize: options.minClusterSize, persons: problem.persons)
         labels = Postprocess.compact(labels)
 
@@ -141,6 +160,17 @@ public struct FaceClusterer: Sendable {
             if let p = problem.persons[s] { persons[l] = p }
         }
         return ClusteringResult(labels: full, clusterPersons: persons)
+    }
+
+    /// Dissolves every new cluster (no anchor) with fewer than `minSize` faces that are not `cut`.
+    static func dissolveCut(_ labels: [Int], cut: [Bool], persons: [Int?], minSize: Int) -> [Int] {
+        var whole: [Int: Int] = [:]
+        var anchored = Set<Int>()
+        for (i, l) in labels.enumerated() where l >= 0 {
+            if !cut[i] { whole[l, default: 0] += 1 }
+            if persons[i] != nil { anchored.insert(l) }
+        }
+        return labels.map { l in l < 0 || anchored.contains(l) || whole[l, default: 0] >= minSize ? l : -1 }
     }
 
     /// Labels before size filtering: any integers, -1 for noise. Constraints already hold.

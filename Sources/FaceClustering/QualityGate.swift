@@ -9,9 +9,13 @@ public struct FaceSignals: Sendable, Equatable {
     public var norm: Float?
     /// 1 for a frontal face, falling towards 0 (and below) as it turns sideways; see `frontality(landmarks:)`.
     public var frontality: Float?
+    /// Share of the face's crop outside the picture: 0 inside, more where the photo's edge cuts the face.
+    public var frameCut: Float?
 
-    public init(size: Float? = nil, detectorScore: Float? = nil, norm: Float? = nil, frontality: Float? = nil) {
+    public init(size: Float? = nil, detectorScore: Float? = nil, norm: Float? = nil, frontality: Float? = nil,
+                frameCut: Float? = nil) {
         self.size = size; self.detectorScore = detectorScore; self.norm = norm; self.frontality = frontality
+        self.frameCut = frameCut
     }
 
     /// Yaw from RetinaFace's five landmarks (left eye, right eye, nose, mouth left, mouth right;
@@ -38,14 +42,19 @@ public struct QualityGate: Sendable, Equatable {
     public var minDetectorScore: Float
     public var minNorm: Float
     public var minFrontality: Float
+    /// A face whose crop lies more than this share outside its picture is cut by the photo's edge
+    /// (`isCut`): it may be matched and clustered, but does not count towards making a new person.
+    /// On LFW no labelled face had more than 0.076 (99 % had none), while in 3 of the 4 persons made
+    /// only of different bystanders two or three faces had 0.08-0.15: half faces look alike.
+    public var maxFrameCut: Float
 
-    public static let `default` = QualityGate(minSize: 40, minDetectorScore: 0.9, minNorm: 17, minFrontality: 0)
+    public static let `default` = QualityGate(minSize: 40, minDetectorScore: 0.9, minNorm: 14, minFrontality: 0, maxFrameCut: 0.05)
     /// Lets every face through (the behaviour before the gate, for comparisons).
-    public static let open = QualityGate(minSize: 0, minDetectorScore: 0, minNorm: 0, minFrontality: -.infinity)
+    public static let open = QualityGate(minSize: 0, minDetectorScore: 0, minNorm: 0, minFrontality: -.infinity, maxFrameCut: .infinity)
 
-    public init(minSize: Float, minDetectorScore: Float, minNorm: Float, minFrontality: Float) {
+    public init(minSize: Float, minDetectorScore: Float, minNorm: Float, minFrontality: Float, maxFrameCut: Float) {
         self.minSize = minSize; self.minDetectorScore = minDetectorScore
-        self.minNorm = minNorm; self.minFrontality = minFrontality
+        self.minNorm = minNorm; self.minFrontality = minFrontality; self.maxFrameCut = maxFrameCut
     }
 
     public func admits(_ face: FaceSignals) -> Bool { rejection(face) == nil }
@@ -53,11 +62,14 @@ public struct QualityGate: Sendable, Equatable {
     /// The same gate without the pose rule: what a face needs to *join* an existing person by a clear
     /// match (`JoinRule`). A turned face seeds no person, but one that is clearly nearest one person
     /// is that person; small, unsure and blurred faces stay out either way.
-    public var ignoringPose: QualityGate {
+    public var forJoining: QualityGate {
         var gate = self
         gate.minFrontality = -.infinity
         return gate
     }
+
+    /// Whether the photo's edge cuts the face (`maxFrameCut`); unknown is not cut.
+    public func isCut(_ face: FaceSignals) -> Bool { (face.frameCut ?? 0) > maxFrameCut }
 
     /// Why the face is below the gate, nil when it passes.
     public func rejection(_ face: FaceSignals) -> String? {

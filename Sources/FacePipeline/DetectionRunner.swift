@@ -205,6 +205,8 @@ public final class DetectionRunner: Sendable {
 
     private struct Rendered: Sendable {
         var faces: [DetectedFace]
+        /// Each face's share of its crop outside the picture (`FaceNet.frameCut`).
+        var frameCuts: [Float]
         var thumbnails: [Data]
         var embeddings: [FaceEmbedding]?
         var times = StageTimes()
@@ -234,7 +236,8 @@ public final class DetectionRunner: Sendable {
                 // Rendered before the commit so that afterwards only file writes remain.
                 let thumbnails = try inImage.map { try Thumbnail.jpeg(of: $0, in: image, side: side) }
                 times.thumbnails = lap()
-                return Rendered(faces: faces, thumbnails: thumbnails, embeddings: embeddings, times: times)
+                let cuts = faces.map { FaceNet.frameCut(of: $0.box, width: photo.width, height: photo.height) }
+                return Rendered(faces: faces, frameCuts: cuts, thumbnails: thumbnails, embeddings: embeddings, times: times)
             }
         } catch {
             let reason = Self.reason(for: error)
@@ -256,7 +259,8 @@ public final class DetectionRunner: Sendable {
             let embedding = rendered.embeddings?[index]
             return NewFace(box: BoundingBox(face.box), score: Double(face.score), landmarks: face.storedLandmarks,
                            faceSize: Int(face.size.rounded()), frameNumber: item.frameNumber, embedding: embedding?.vector,
-                           embeddingModel: embedding == nil ? nil : embedder?.modelTag, quality: embedding.map { Double($0.quality) })
+                           embeddingModel: embedding == nil ? nil : embedder?.modelTag, quality: embedding.map { Double($0.quality) },
+                           frameCut: Double(rendered.frameCuts[index]))
         }
         let ids: [Int64]
         do {

@@ -5,12 +5,14 @@ extension FaceSignals {
     /// What the quality gate reads from a stored face.
     public init(_ face: StoredEmbedding) {
         self.init(size: face.faceSize.map(Float.init), detectorScore: face.score.map(Float.init),
-                  norm: face.quality.map(Float.init), frontality: Self.frontality(landmarks: face.landmarks))
+                  norm: face.quality.map(Float.init), frontality: Self.frontality(landmarks: face.landmarks),
+                  frameCut: face.frameCut.map(Float.init))
     }
 
     public init(_ face: StoredFace) {
         self.init(size: face.faceSize.map(Float.init), detectorScore: face.score.map(Float.init),
-                  norm: face.quality.map(Float.init), frontality: Self.frontality(landmarks: face.landmarks))
+                  norm: face.quality.map(Float.init), frontality: Self.frontality(landmarks: face.landmarks),
+                  frameCut: face.frameCut.map(Float.init))
     }
 }
 

@@ -177,7 +177,7 @@ public struct Recognizer: Sendable {
     /// so a dry run leaves this step out.
     func joins(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>], rule: JoinRule) -> [Match] {
         let known = faces.filter { $0.personId != nil && admits($0) }
-        let floor = options.gate.ignoringPose
+        let floor = options.gate.forJoining
         let candidates = faces.filter { $0.personId == nil && floor.admits(FaceSignals($0)) }
         guard !known.isEmpty, !candidates.isEmpty else { return [] }
         let (centres, persons) = JoinRule.centres(EmbeddingMatrix(rows: known.map(\.vector)), owners: known.map(\.personId))
@@ -234,7 +234,7 @@ public struct Recognizer: Sendable {
     private func cluster(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>], previousOwners: [Int64: Int64] = [:],
                          machineMade: Set<Int64> = [], touched: inout Set<Int64>, summary: inout Summary) async throws -> [Int64: Int64] {
         guard faces.contains(where: { $0.personId == nil }) else { return [:] }
-        let (collection, personIds) = Self.collection(faces, rejected: rejected, admits: admits)
+        let (collection, personIds) = Self.collection(faces, rejected: rejected, gate: options.gate)
         let result = FaceClusterer(options: options.clustering).cluster(collection)
 
         var toKnown: [(Int64, Int64)] = []
@@ -295,49 +295,55 @@ public struct Recognizer: Sendable {
     }
 
     /// What the clusterer sees: assigned faces are anchors of their person (`personIds` maps the
-    /// collection's person numbers back), photos are cannot-link groups, the gate and the
-    /// rejections come along.
+    /// collection's person numbers back), photos are cannot-link groups, the gate, the norms (for
+    /// the blur direction; an unknown norm is 0, outside every sample) and the rejections come along.
     static func collection(_ faces: [StoredEmbedding], rejected: [Int64: Set<Int64>],
-                           admits: (StoredEmbedding) -> Bool) -> (FaceCollection, personIds: [Int64]) {
+                           gate: QualityGate) -> (FaceCollection, personIds: [Int64]) {
         var items: [Int64: Int] = [:]
         let groupIds = faces.map { face in items[face.mediaItemId] ?? { items[face.mediaItemId] = items.count; return items.count - 1 }() }
         let personIds = Array(Set(faces.compactMap(\.personId))).sorted()
         let personIndex = Dictionary(uniqueKeysWithValues: personIds.enumerated().map { ($1, $0) })
         let collection = FaceCollection(
             embeddings: EmbeddingMatrix(rows: faces.map(\.vector)), groupIds: groupIds,
+            qualities: faces.map { Float($0.quality ?? 0) },
             fixedPersons: faces.map { $0.personId.flatMap { personIndex[$0] } },
-            eligible: faces.map(admits),
-            rejectedPersons: faces.map { face in Set((rejected[face.faceId] ?? []).compactMap { personIndex[$0] }) })
+            eligible: faces.map { gate.admits(FaceSignals($0)) },
+            rejectedPersons: faces.map { face in Set((rejected[face.faceId] ?? []).compactMap { personIndex[$0] }) },
+            cut: faces.map { gate.isCut(FaceSignals($0)) })
         return (collection, personIds)
     }
 
     // MARK: Coherence
 
     /// Removes machine-made persons that would not be made today: fewer than the minimum number
-    /// of faces above the gate, or those faces not coherent (`ClusteringOptions.coherence`); their
+    /// of faces above the gate and not cut by their photo's edge, or those faces not coherent (`ClusteringOptions.coherence`) or
+    /// centred where blurred faces collapse (`ClusteringOptions.blur`); their
     /// faces become unassigned. From a person that stays, faces below the gate or far from its
     /// centre are freed. A person a user named, or one holding a face a user confirmed, is the
     /// user's and is left as it is. Returns how many persons were removed.
     func dissolveIncoherent() async throws -> Int {
         let machineMade = Set(try await store.persons(includeHidden: true).filter { !$0.person.isUserNamed }.map(\.person.id))
         guard !machineMade.isEmpty else { return 0 }
-        let faces = try await store.embeddings(model: options.embeddingModel).filter { $0.personId.map(machineMade.contains) ?? false }
+        let all = try await store.embeddings(model: options.embeddingModel)
+        let blur = options.clustering.blur.flatMap { rule in Self.blurDirection(all, rule: rule).map { (rule, $0) } }
+        let faces = all.filter { $0.personId.map(machineMade.contains) ?? false }
         let minSize = options.clustering.minClusterSize
         var removed = 0
         for (person, members) in Dictionary(grouping: faces, by: { $0.personId! }).sorted(by: { $0.key < $1.key })
         where !members.contains(where: \.isUserVerified) {
             let eligible = members.filter(admits)
             var keep = Set<Int64>()
-            if eligible.count >= minSize {
+            if eligible.filter({ !options.gate.isCut(FaceSignals($0)) }).count >= minSize {
                 let rows = EmbeddingMatrix(rows: eligible.map(\.vector))
                 let core = options.clustering.coherence.map { $0.coherentCore(rows, minSize: minSize) } ?? Array(eligible.indices)
                 keep = Set((core ?? []).map { eligible[$0].faceId })
+                if let (rule, direction) = blur, let core, rule.isBlur(rows.subset(core), direction: direction) { keep = [] }
             }
             // A turned face that joined by a clear match (`joins`) stays while it is near the remaining centre.
             if let rule = options.join, !keep.isEmpty {
                 let core = members.filter { keep.contains($0.faceId) }
                 let (centre, _) = JoinRule.centres(EmbeddingMatrix(rows: core.map(\.vector)), owners: core.map(\.personId))
-                let floor = options.gate.ignoringPose
+                let floor = options.gate.forJoining
                 let centreVector = Array(centre.row(0))
                 for face in members where !keep.contains(face.faceId) && !admits(face) && floor.admits(FaceSignals(face))
                     && dotProduct(face.vector, centreVector) >= rule.minSimilarity
@@ -361,6 +367,12 @@ public struct Recognizer: Sendable {
         }
         if removed > 0 { logger.info("dissolved incoherent persons", metadata: ["persons": "\(removed)"]) }
         return removed
+    }
+
+    /// The library's blur direction (`BlurRule.direction`), from every embedded face.
+    static func blurDirection(_ faces: [StoredEmbedding], rule: BlurRule) -> [Float]? {
+        rule.direction(EmbeddingMatrix(rows: faces.map(\.vector)), norms: faces.map { Float($0.quality ?? 0) },
+                       groups: faces.map { Int(truncatingIfNeeded: $0.mediaItemId) })
     }
 
     private func hasFaces(_ person: Int64) async throws -> Bool { !(try await store.faces(person: person)).isEmpty }
@@ -395,12 +407,13 @@ public struct Recognizer: Sendable {
 
 /// Chooses the face that shows a person best: among the faces nearest the person's centre (the
 /// more typical half), the one with the best quality (embedding norm, which drops with blur),
-/// size and detector score. Only faces above the gate are candidates; a person made by hand of
-/// faces that are all below it still gets the best of those.
+/// size and detector score. Only faces above the gate are candidates, and of those the ones the
+/// photo's edge does not cut; a person made by hand of faces that are all below it still gets the best of those.
 enum Portrait {
     static func choose(from faces: [StoredFace], gate: QualityGate) -> Int64? {
         let admitted = faces.filter { gate.admits(FaceSignals($0)) }
-        let candidates = admitted.isEmpty ? faces : admitted
+        let whole = admitted.filter { !gate.isCut(FaceSignals($0)) }
+        let candidates = !whole.isEmpty ? whole : admitted.isEmpty ? faces : admitted
         let embedded = candidates.filter { ($0.embedding?.count ?? 0) > 0 }
         guard !embedded.isEmpty else { return candidates.first?.id }
         let dimension = embedded[0].embedding!.count

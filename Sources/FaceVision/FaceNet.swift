@@ -90,6 +90,15 @@ public final class FaceNet: @unchecked Sendable {
         box.enlarged(by: cropMargin).intersection(Rect(x: 0, y: 0, width: Float(image.width), height: Float(image.height)))
     }
 
+    /// The share of a face's crop (`cropRect` before clipping) that lies outside a `width` x `height`
+    /// picture: 0 for a face wholly inside, about 0.1 and more for one the photo's edge cuts through.
+    public static func frameCut(of box: Rect, width: Int, height: Int) -> Float {
+        let crop = box.enlarged(by: cropMargin)
+        guard crop.area > 0 else { return 0 }
+        let inside = crop.intersection(Rect(x: 0, y: 0, width: Float(width), height: Float(height))).area
+        return min(1, max(0, 1 - inside / crop.area))
+    }
+
     /// Embeds faces found in `image`, in order.
     public func embed(_ faces: [DetectedFace], in image: Image) throws -> [FaceEmbedding] {
         let crops = try faces.map { face in

@@ -17,7 +17,7 @@ struct QualityTests {
     }
 
     @Test func gateRejectsEachWeakSignalAndSaysWhy() {
-        let gate = QualityGate(minSize: 40, minDetectorScore: 0.9, minNorm: 19, minFrontality: 0)
+        let gate = QualityGate(minSize: 40, minDetectorScore: 0.9, minNorm: 19, minFrontality: 0, maxFrameCut: 0.05)
         let good = FaceSignals(size: 80, detectorScore: 0.99, norm: 22, frontality: 0.7)
         #expect(gate.admits(good))
         #expect(gate.admits(FaceSignals()), "unknown signals (older rows) are not held against a face")
@@ -25,11 +25,61 @@ struct QualityTests {
         var unsure = good; unsure.detectorScore = 0.8
         var blurred = good; blurred.norm = 18.9
         var turned = good; turned.frontality = -0.2
+        var cut = good; cut.frameCut = 0.1
         #expect(gate.rejection(small) == "smaller than 40 px")
         #expect(gate.rejection(unsure)?.contains("detector score") == true)
         #expect(gate.rejection(blurred)?.contains("embedding norm below 19") == true)
         #expect(gate.rejection(turned) == "turned away")
         #expect([small, unsure, blurred, turned].allSatisfy(QualityGate.open.admits))
+        #expect(gate.forJoining.admits(turned), "a turned face may join a person")
+        #expect(![small, unsure, blurred].contains(where: gate.forJoining.admits))
+        #expect(gate.admits(cut) && gate.isCut(cut) && !gate.isCut(good) && !gate.isCut(FaceSignals()),
+                "a face cut by the photo's edge is clustered, but counts for no new person")
+        #expect(!QualityGate.open.isCut(cut))
+    }
+
+    @Test func blurDirectionNeedsEnoughBlurredFacesInEnoughPhotos() {
+        // Blurred faces: the first axis plus a different direction each; clear faces elsewhere.
+        let dimension = 8
+        func unit(_ v: [Float]) -> [Float] { let n = v.reduce(0) { $0 + $1 * $1 }.squareRoot(); return v.map { $0 / n } }
+        func blurred(_ i: Int) -> [Float] { unit((0 ..< dimension).map { $0 == 0 ? 1 : ($0 == 1 + i % (dimension - 1) ? 0.8 : 0) }) }
+        let rows = (0 ..< 60).map(blurred) + (0 ..< 10).map { _ in unit([0, 0, 0, 0, 0, 0, 1, 1]) }
+        let norms = [Float](repeating: 12, count: 60) + [Float](repeating: 23, count: 10)
+        let rule = BlurRule.default
+        let direction = rule.direction(EmbeddingMatrix(rows: rows), norms: norms, groups: Array(0 ..< 70))
+        let found = try! #require(direction)
+        #expect(found[0] > 0.9, "the direction the blurred faces share, not the clear faces'")
+        #expect(rule.direction(EmbeddingMatrix(rows: Array(rows[11...])), norms: Array(norms[11...]), groups: Array(0 ..< 59)) == nil,
+                "49 blurred faces, not enough")
+        #expect(rule.direction(EmbeddingMatrix(rows: rows), norms: norms, groups: (0 ..< 70).map { $0 % 19 }) == nil,
+                "blurred faces from 19 photos only")
+        #expect(rule.direction(EmbeddingMatrix(rows: rows), norms: [Float](repeating: 0, count: 70), groups: nil) == nil,
+                "unknown norms are no sample")
+        #expect(rule.isBlur(EmbeddingMatrix(rows: [blurred(1), blurred(2), blurred(3)]), direction: found))
+        #expect(!rule.isBlur(EmbeddingMatrix(rows: [unit([0, 0, 0, 0, 0, 0, 1, 1])]), direction: found))
+    }
+
+    @Test func clustererDissolvesNewClustersOfBlurButNotAnchoredOnes() {
+        func unit(_ v: [Float]) -> [Float] { let n = v.reduce(0) { $0 + $1 * $1 }.squareRoot(); return v.map { $0 / n } }
+        // 60 blurred faces (below the gate) around axis 0; a tight trio of clear-enough faces near it;
+        // a trio near it too but holding an anchor (a user's person); a clear trio elsewhere.
+        var rows: [[Float]] = [], norms: [Float] = [], eligible: [Bool] = [], persons: [Int?] = []
+        func add(_ v: [Float], norm: Float, eligible e: Bool, person: Int? = nil) {
+            rows.append(unit(v)); norms.append(norm); eligible.append(e); persons.append(person)
+        }
+        for i in 0 ..< 60 { add((0 ..< 16).map { $0 == 0 ? 1 : ($0 == 1 + i % 15 ? 0.9 : 0) }, norm: 12, eligible: false) }
+        for i in 0 ..< 3 { add([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, Float(i) * 0.05], norm: 18, eligible: true) }
+        for i in 0 ..< 3 { add([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, Float(i) * 0.05], norm: 18, eligible: true, person: i == 0 ? 0 : nil) }
+        for i in 0 ..< 3 { add([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, Float(i) * 0.05], norm: 23, eligible: true) }
+        let faces = FaceCollection(embeddings: EmbeddingMatrix(rows: rows), groupIds: Array(rows.indices), qualities: norms,
+                                   fixedPersons: persons, eligible: eligible)
+        let result = FaceClusterer().cluster(faces)
+        #expect(result.labels[60 ..< 63].allSatisfy { $0 == -1 }, "a new cluster of blur is not made")
+        #expect(result.assignments[63 ..< 66].allSatisfy { $0 == .person(0) }, "a user's person keeps growing")
+        #expect(Set(result.labels[66 ..< 69]).count == 1 && result.labels[66] >= 0, "a clear new person is made")
+        var open = ClusteringOptions()
+        open.blur = nil
+        #expect(FaceClusterer(options: open).cluster(faces).labels[60] >= 0, "without the rule the blur trio is a person")
     }
 
     /// Unit vectors on a great circle, `degrees` apart: neighbours are similar, the ends are not.

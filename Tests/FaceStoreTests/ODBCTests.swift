@@ -101,7 +101,7 @@ struct ODBCTests {
     @Test("placeholder counts of the statements with the most bound values")
     func placeholderCounts() {
         // The ODBC layer refuses a statement whose value count differs from these before sending it.
-        #expect(TSQL.placeholderCount(SQLServerSQL.insertFace) == 9)
+        #expect(TSQL.placeholderCount(SQLServerSQL.insertFace) == 10)
         // Nine columns, then the capture time (TSQL.instantParts: two) and its offset.
         #expect(TSQL.placeholderCount(SQLServerSQL.insertMediaFile) == 12)
         #expect(TSQL.placeholderCount(SQLServerSQL.setCaptureTime) == 5)

@@ -19,6 +19,16 @@ struct EmbeddingTests {
         #expect(e.quality > 0)
     }
 
+    @Test func frameCutIsTheShareOfTheCropOutsideThePicture() {
+        // A 100 px box grows by 30 % to a 130 px crop.
+        #expect(FaceNet.frameCut(of: Rect(x: 100, y: 100, width: 100, height: 100), width: 640, height: 480) == 0)
+        // Its left edge at 0: 15 px of the 130 px crop stick out on that side.
+        let cut = FaceNet.frameCut(of: Rect(x: 0, y: 100, width: 100, height: 100), width: 640, height: 480)
+        #expect(abs(cut - 15.0 / 130.0) < 1e-5)
+        #expect(FaceNet.frameCut(of: Rect(x: 700, y: 100, width: 100, height: 100), width: 640, height: 480) == 1, "wholly outside")
+        #expect(FaceNet.frameCut(of: Rect(x: 10, y: 10, width: 0, height: 0), width: 640, height: 480) == 0, "an empty box")
+    }
+
     @Test func samePersonIsSimilar() throws {
         let similarity = try Self.embedding(of: "Imran_Khan.jpg").similarity(to: Self.embedding(of: "Imran-Khan.jpg"))
         #expect(similarity > 0.5, "two photos of Imran Khan: similarity \(similarity)")

@@ -27,7 +27,7 @@ extension Recognizer {
     public func suggestions(minimumSize: Int = 2) async throws -> [Suggestion] {
         let faces = try await store.embeddings(model: options.embeddingModel)
         guard faces.contains(where: { $0.personId == nil && admits($0) }) else { return [] }
-        let (collection, _) = Self.collection(faces, rejected: try await store.rejectedPersons(), admits: admits)
+        let (collection, _) = Self.collection(faces, rejected: try await store.rejectedPersons(), gate: options.gate)
         var clustering = options.clustering
         clustering.minClusterSize = minimumSize
         let result = FaceClusterer(options: clustering).cluster(collection)

@@ -21,7 +21,7 @@ extension PostgresStore {
             isUserVerified: try r["IsUserVerified"].decode(Bool.self), score: try r["Score"].decode(Double?.self),
             landmarks: try floats(r["Landmarks"], face: id), faceSize: try r["FaceSize"].decode(Int?.self),
             embedding: try floats(r["Embedding"], face: id), embeddingModel: try r["EmbeddingModel"].decode(String?.self),
-            quality: try r["Quality"].decode(Double?.self))
+            quality: try r["Quality"].decode(Double?.self), frameCut: try r["FrameCut"].decode(Double?.self))
     }
 
     public func faces(item: Int64) async throws -> [StoredFace] {
@@ -97,20 +97,20 @@ extension PostgresStore {
             // Streamed row by row: only the decoded vectors are held, not the whole result twice.
             let rows = try await db.query("""
                 SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified",
-                       "Score", "FaceSize", "Landmarks" FROM "Faces"
+                       "Score", "FaceSize", "Landmarks", "FrameCut" FROM "Faces"
                 WHERE "Embedding" IS NOT NULL AND (\(model)::text IS NULL OR "EmbeddingModel" = \(model))
                 ORDER BY "Id"
                 """, logger: logger)
             var result: [StoredEmbedding] = []
-            for try await (id, personId, bytes, item, quality, verified, score, size, landmarks)
-                in rows.decode((Int64, Int64?, Data, Int64, Double?, Bool, Double?, Int?, Data?).self) {
+            for try await (id, personId, bytes, item, quality, verified, score, size, landmarks, frameCut)
+                in rows.decode((Int64, Int64?, Data, Int64, Double?, Bool, Double?, Int?, Data?, Double?).self) {
                 guard let vector = FloatCodec.decode(bytes) else {
                     throw FaceStoreError(.invalidData, operation: "", backend: .postgres, id: id,
                                          detail: "embedding of \(bytes.count) bytes is not a multiple of 4")
                 }
                 result.append(StoredEmbedding(faceId: id, personId: personId, vector: vector, mediaItemId: item,
                                             quality: quality, isUserVerified: verified, score: score, faceSize: size,
-                                            landmarks: landmarks.flatMap(FloatCodec.decode)))
+                                            landmarks: landmarks.flatMap(FloatCodec.decode), frameCut: frameCut))
             }
             return result
         }

@@ -132,10 +132,10 @@ extension PostgresStore {
                 let quality = face.quality ?? face.embedding.flatMap(FloatCodec.norm)
                 let id = try await db.rows("""
                     INSERT INTO "Faces" ("MediaItemId", "BoundingBox", "Embedding", "EmbeddingModel", "FrameNumber",
-                                         "IsUserVerified", "Score", "Landmarks", "FaceSize", "Quality")
+                                         "IsUserVerified", "Score", "Landmarks", "FaceSize", "Quality", "FrameCut")
                     VALUES (\(item), \(face.box.text), \(face.embedding.map(FloatCodec.encode)), \(face.embeddingModel),
                             \(face.frameNumber), FALSE, \(face.score), \(face.landmarks.map(FloatCodec.encode)),
-                            \(face.faceSize), \(quality))
+                            \(face.faceSize), \(quality), \(face.frameCut))
                     RETURNING "Id"
                     """, logger)[0].makeRandomAccess()["Id"].decode(Int64.self)
                 try await db.run(#"UPDATE "Faces" SET "Name" = \#(thumbnailNaming(id)) WHERE "Id" = \#(id)"#, logger)

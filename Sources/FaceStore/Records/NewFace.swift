@@ -14,10 +14,12 @@ public struct NewFace: Sendable, Equatable {
     public var embeddingModel: String?
     /// Defaults to the L2 norm of `embedding` when nil.
     public var quality: Double?
+    /// Share of the face's crop outside the picture (`FaceNet.frameCut`); nil: not measured.
+    public var frameCut: Double?
 
     public init(box: BoundingBox, score: Double? = nil, landmarks: [Float]? = nil, faceSize: Int? = nil,
                 frameNumber: Int? = nil, embedding: [Float]? = nil, embeddingModel: String? = nil,
-                quality: Double? = nil) {
+                quality: Double? = nil, frameCut: Double? = nil) {
         self.box = box
         self.score = score
         self.landmarks = landmarks
@@ -26,5 +28,6 @@ public struct NewFace: Sendable, Equatable {
         self.embedding = embedding
         self.embeddingModel = embeddingModel
         self.quality = quality
+        self.frameCut = frameCut
     }
 }

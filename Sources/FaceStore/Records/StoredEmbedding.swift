@@ -15,11 +15,15 @@ public struct StoredEmbedding: Sendable, Equatable {
     public var score: Double?
     public var faceSize: Int?
     public var landmarks: [Float]?
+    /// Share of the face's crop outside the picture: the photo's edge cuts the face (nil: not measured).
+    public var frameCut: Double?
 
     public init(faceId: Int64, personId: Int64?, vector: [Float], mediaItemId: Int64, quality: Double?,
-                isUserVerified: Bool, score: Double? = nil, faceSize: Int? = nil, landmarks: [Float]? = nil) {
+                isUserVerified: Bool, score: Double? = nil, faceSize: Int? = nil, landmarks: [Float]? = nil,
+                frameCut: Double? = nil) {
         self.faceId = faceId; self.personId = personId; self.vector = vector; self.mediaItemId = mediaItemId
         self.quality = quality; self.isUserVerified = isUserVerified
         self.score = score; self.faceSize = faceSize; self.landmarks = landmarks
+        self.frameCut = frameCut
     }
 }

@@ -16,4 +16,6 @@ public struct StoredFace: Sendable, Equatable {
     public var embedding: [Float]?
     public var embeddingModel: String?
     public var quality: Double?
+    /// Share of the face's crop outside the picture (`NewFace.frameCut`); nil: not measured.
+    public var frameCut: Double?
 }

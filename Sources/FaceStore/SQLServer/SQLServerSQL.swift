@@ -175,9 +175,9 @@ enum SQLServerSQL {
     static let deleteFacesOfItem = #"DELETE FROM "Faces" WHERE "MediaItemId" = ?"#
     static let insertFace = """
         INSERT INTO "Faces" ("MediaItemId", "BoundingBox", "Embedding", "EmbeddingModel", "FrameNumber", "IsUserVerified",
-                             "Score", "Landmarks", "FaceSize", "Quality")
+                             "Score", "Landmarks", "FaceSize", "Quality", "FrameCut")
         OUTPUT INSERTED."Id"
-        VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
         """
     static let nameFace = #"UPDATE "Faces" SET "Name" = ? WHERE "Id" = ?"#
     static let markDone = """
@@ -225,7 +225,7 @@ enum SQLServerSQL {
 
     static let faceColumns = """
         "Id", "MediaItemId", "PersonId", "BoundingBox", "Name", "FrameNumber", "IsUserVerified", "Score", "Landmarks",
-        "FaceSize", "Embedding", "EmbeddingModel", "Quality"
+        "FaceSize", "Embedding", "EmbeddingModel", "Quality", "FrameCut"
         """
     static let facesOfItem = #"SELECT \#(faceColumns) FROM "Faces" WHERE "MediaItemId" = ? ORDER BY "Id""#
     static let facesOfPerson = #"SELECT \#(faceColumns) FROM "Faces" WHERE "PersonId" = ? ORDER BY "Id""#
@@ -254,7 +254,7 @@ enum SQLServerSQL {
     /// Binds the model twice (NULL: every model).
     static let embeddings = """
         SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified",
-               "Score", "FaceSize", "Landmarks" FROM "Faces"
+               "Score", "FaceSize", "Landmarks", "FrameCut" FROM "Faces"
         WHERE "Embedding" IS NOT NULL AND (? IS NULL OR "EmbeddingModel" = ?)
         ORDER BY "Id"
         """
@@ -275,7 +275,7 @@ enum SQLServerSQL {
     static let faceDetailSelect = """
         SELECT fc."Id", fc."MediaItemId", fc."PersonId", fc."BoundingBox", fc."Name", fc."FrameNumber", fc."IsUserVerified",
                fc."Score", fc."Landmarks", fc."FaceSize", CAST(NULL AS VARBINARY(MAX)) AS "Embedding", fc."EmbeddingModel",
-               fc."Quality", i."MediaFileId", mf."FilePath", mf."CapturedAt", mf."CapturedUtcOffset"
+               fc."Quality", fc."FrameCut", i."MediaFileId", mf."FilePath", mf."CapturedAt", mf."CapturedUtcOffset"
         FROM "Faces" fc
         JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
         JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"

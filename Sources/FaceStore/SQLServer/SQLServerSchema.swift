@@ -296,6 +296,10 @@ enum SQLServerSchema {
 
     /// Migration 4, capture times and birth dates (see `Migrations.addDates`). `CapturedAt` keeps
     /// whole seconds, as EXIF and movie headers have no more.
+    static let addFrameCut: [String] = [
+        #"IF COL_LENGTH(N'Faces', N'FrameCut') IS NULL ALTER TABLE "Faces" ADD "FrameCut" FLOAT NULL"#,
+    ]
+
     static let addDates: [String] = [
         #"IF COL_LENGTH(N'MediaFile', N'CapturedAt') IS NULL ALTER TABLE "MediaFile" ADD "CapturedAt" DATETIME2(0) NULL"#,
         #"IF COL_LENGTH(N'MediaFile', N'CapturedUtcOffset') IS NULL ALTER TABLE "MediaFile" ADD "CapturedUtcOffset" INT NULL"#,

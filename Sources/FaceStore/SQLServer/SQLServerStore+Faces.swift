@@ -19,7 +19,7 @@ extension SQLServerStore {
             isUserVerified: try r.bool("IsUserVerified"), score: try r.optionalDouble("Score"),
             landmarks: try floats(r, "Landmarks", face: id), faceSize: try r.optionalInt("FaceSize"),
             embedding: try floats(r, "Embedding", face: id), embeddingModel: try r.optionalString("EmbeddingModel"),
-            quality: try r.optionalDouble("Quality"))
+            quality: try r.optionalDouble("Quality"), frameCut: try r.optionalDouble("FrameCut"))
     }
 
     public func faces(item: Int64) async throws -> [StoredFace] {
@@ -81,7 +81,8 @@ extension SQLServerStore {
                                               mediaItemId: try r.int64("MediaItemId"), quality: try r.optionalDouble("Quality"),
                                               isUserVerified: try r.bool("IsUserVerified"), score: try r.optionalDouble("Score"),
                                               faceSize: try r.optionalInt("FaceSize"),
-                                              landmarks: try r.optionalData("Landmarks").flatMap(FloatCodec.decode)))
+                                              landmarks: try r.optionalData("Landmarks").flatMap(FloatCodec.decode),
+                                              frameCut: try r.optionalDouble("FrameCut")))
             }
             return result
         }

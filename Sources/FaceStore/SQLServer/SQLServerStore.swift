@@ -371,7 +371,7 @@ public final class SQLServerStore: FaceStore {
                 let id = try db.rows(SQLServerSQL.insertFace, [
                     .int(item), .text(face.box.text), .bytes(face.embedding.map(FloatCodec.encode)), .text(face.embeddingModel),
                     .int(face.frameNumber), .double(face.score), .bytes(face.landmarks.map(FloatCodec.encode)),
-                    .int(face.faceSize), .double(quality),
+                    .int(face.faceSize), .double(quality), .double(face.frameCut),
                 ])[0].int64("Id")
                 try db.run(SQLServerSQL.nameFace, [.text(naming(id)), .int(id)])
                 ids.append(id)

@@ -6,7 +6,7 @@ extension SQLiteStore: FaceBrowsing {
     static let faceDetailSelect = """
         SELECT fc."Id", fc."MediaItemId", fc."PersonId", fc."BoundingBox", fc."Name", fc."FrameNumber",
                fc."IsUserVerified", fc."Score", fc."Landmarks", fc."FaceSize", NULL AS "Embedding",
-               fc."EmbeddingModel", fc."Quality", i."MediaFileId", mf."FilePath", mf."CapturedAt", mf."CapturedUtcOffset"
+               fc."EmbeddingModel", fc."Quality", fc."FrameCut", i."MediaFileId", mf."FilePath", mf."CapturedAt", mf."CapturedUtcOffset"
         FROM "Faces" fc
         JOIN "MediaItems" i ON i."Id" = fc."MediaItemId"
         JOIN "MediaFile" mf ON mf."Id" = i."MediaFileId"

@@ -10,7 +10,7 @@ extension SQLiteStore {
             thumbnailName: row["Name"], frameNumber: row["FrameNumber"], isUserVerified: row["IsUserVerified"],
             score: row["Score"], landmarks: try decodeFloats(row["Landmarks"], face: id),
             faceSize: row["FaceSize"], embedding: try decodeFloats(row["Embedding"], face: id),
-            embeddingModel: row["EmbeddingModel"], quality: row["Quality"])
+            embeddingModel: row["EmbeddingModel"], quality: row["Quality"], frameCut: row["FrameCut"])
     }
 
     static func decodeFloats(_ data: Data?, face: Int64) throws -> [Float]? {
@@ -95,7 +95,7 @@ extension SQLiteStore {
         try await read("embeddings") { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT "Id", "PersonId", "Embedding", "MediaItemId", "Quality", "IsUserVerified",
-                       "Score", "FaceSize", "Landmarks" FROM "Faces"
+                       "Score", "FaceSize", "Landmarks", "FrameCut" FROM "Faces"
                 WHERE "Embedding" IS NOT NULL AND (? IS NULL OR "EmbeddingModel" = ?)
                 ORDER BY "Id"
                 """, arguments: [model, model])
@@ -106,7 +106,8 @@ extension SQLiteStore {
                                             vector: try Self.decodeFloats(row["Embedding"], face: id) ?? [],
                                             mediaItemId: row["MediaItemId"], quality: row["Quality"],
                                             isUserVerified: row["IsUserVerified"], score: row["Score"],
-                                            faceSize: row["FaceSize"], landmarks: try Self.decodeFloats(row["Landmarks"], face: id)))
+                                            faceSize: row["FaceSize"], landmarks: try Self.decodeFloats(row["Landmarks"], face: id),
+                                            frameCut: row["FrameCut"]))
             }
             return result
         }

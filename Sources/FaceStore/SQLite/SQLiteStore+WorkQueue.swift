@@ -98,12 +98,12 @@ extension SQLiteStore {
             for face in faces {
                 try db.execute(sql: """
                     INSERT INTO "Faces" ("MediaItemId", "BoundingBox", "Embedding", "EmbeddingModel", "FrameNumber",
-                                         "IsUserVerified", "Score", "Landmarks", "FaceSize", "Quality",
+                                         "IsUserVerified", "Score", "Landmarks", "FaceSize", "Quality", "FrameCut",
                                          "CreatedAt", "ModifiedAt")
-                    VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [item, face.box.text, face.embedding.map(FloatCodec.encode), face.embeddingModel,
                                      face.frameNumber, face.score, face.landmarks.map(FloatCodec.encode),
-                                     face.faceSize, face.quality ?? face.embedding.flatMap(FloatCodec.norm), now, now])
+                                     face.faceSize, face.quality ?? face.embedding.flatMap(FloatCodec.norm), face.frameCut, now, now])
                 let id = db.lastInsertedRowID
                 try db.execute(sql: #"UPDATE "Faces" SET "Name" = ? WHERE "Id" = ?"#, arguments: [naming(id), id])
                 ids.append(id)

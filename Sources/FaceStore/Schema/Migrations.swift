@@ -12,7 +12,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [createTables, createIndexes, createRejections, addDates, indexEmbeddingModel, peoplePages]
+    static let all: [Migration] = [createTables, createIndexes, createRejections, addDates, indexEmbeddingModel, peoplePages, addFrameCut]
 
     static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -289,6 +289,14 @@ enum Migrations {
         ],
         sqlServer: SQLServerSchema.addDates
     )
+
+    /// How much of each face's crop lies outside its picture (the photo's edge cuts the face): such
+    /// faces seed no person (`QualityGate.maxFrameCut`). NULL on faces found before: not held against them.
+    static let addFrameCut: Migration = {
+        let statements = [#"ALTER TABLE "Faces" ADD COLUMN "FrameCut" REAL"#]
+        return Migration(version: 8, name: "frame cut per face", sqlite: statements, postgres: statements,
+                         sqlServer: SQLServerSchema.addFrameCut)
+    }()
 
     /// Faces by the model their embedding came from: after a model change (FaceNet with or without
     /// the mirrored face) `frs embed` finds the faces to re-embed without reading every row.

@@ -15,6 +15,7 @@ struct SourceLibrary: Sendable {
         var landmarks: [Float]?
         var faceSize: Int?
         var quality: Double?
+        var frameCut: Double?
         var thumbnail: URL
         /// Index into `photos`.
         var photo: Int
@@ -67,7 +68,7 @@ struct SourceLibrary: Sendable {
                     }
                     library.faces.append(Face(embedding: Self.normalized(embedding.vector), box: box, score: embedding.score,
                                               landmarks: embedding.landmarks, faceSize: embedding.faceSize,
-                                              quality: embedding.quality, thumbnail: thumbnail, photo: photo,
+                                              quality: embedding.quality, frameCut: embedding.frameCut, thumbnail: thumbnail, photo: photo,
                                               person: face.personId))
                 }
             }

@@ -183,7 +183,7 @@ struct LibraryWriter: Sendable {
         let original = source.faces[plan.faces[index].source]
         return NewFace(box: original.box, score: original.score, landmarks: original.landmarks, faceSize: original.faceSize,
                        embedding: plan.embedding(of: index, source: source), embeddingModel: FaceNet.defaultModelTag,
-                       quality: original.quality)
+                       quality: original.quality, frameCut: original.frameCut)
     }
 
     /// A hard link to the source face's thumbnail (a copy across file systems): 100,000 faces cost

@@ -46,6 +46,7 @@ struct RecognitionOptions: ParsableArguments {
         if let quality {
             options.gate = quality.gate
             options.clustering.coherence = quality.coherence
+            options.clustering.blur = quality.blur
         }
         options.clustering.method = method.clusteringMethod
         options.clustering.minClusterSize = minFaces
@@ -69,18 +70,31 @@ struct QualityOptions: ParsableArguments {
     @Option(help: "Faces turned further away than this (1 frontal, 0 nose in line with an eye) are never matched or clustered.")
     var minFrontality: Float = QualityGate.default.minFrontality
 
+    @Option(help: "Faces whose crop lies more than this share outside the photo (cut by its edge) do not count towards making a new person.")
+    var maxFrameCut: Float = QualityGate.default.maxFrameCut
+
     @Option(help: "A new person's faces must each be at least this similar to the person's centre.")
     var minMemberSimilarity: Float = CoherenceRule.default.minMemberSimilarity
 
     @Option(help: "...and at least this similar on average, or the group is not made a person.")
     var minMeanSimilarity: Float = CoherenceRule.default.minMeanSimilarity
 
+    @Option(help: "A new person whose centre is more similar than this to where the library's blurred faces collapse is not made (it is blur; above 1: off).")
+    var maxBlurSimilarity: Float = BlurRule.default.maxCentreSimilarity
+
+    var blur: BlurRule {
+        var rule = BlurRule.default
+        rule.maxCentreSimilarity = maxBlurSimilarity
+        return rule
+    }
+
     var coherence: CoherenceRule {
         CoherenceRule(minMemberSimilarity: minMemberSimilarity, minMeanSimilarity: minMeanSimilarity)
     }
 
     var gate: QualityGate {
-        QualityGate(minSize: minFaceSize, minDetectorScore: minDetectorScore, minNorm: minFaceNorm, minFrontality: minFrontality)
+        QualityGate(minSize: minFaceSize, minDetectorScore: minDetectorScore, minNorm: minFaceNorm, minFrontality: minFrontality,
+                    maxFrameCut: maxFrameCut)
     }
 
 }
