@@ -91,7 +91,7 @@ struct QualityTests {
     }
 
     @Test func coherenceKeepsAPersonDropsAnOutlierAndDissolvesAChain() {
-        let rule = CoherenceRule(minMemberSimilarity: 0.55, minMeanSimilarity: 0.7)
+        let rule = CoherenceRule(minMemberSimilarity: 0.55, minMeanSimilarity: 0.7, minPairSimilarityAtMinimumSize: 0.7)
         let person = Blobs(sizes: [6], seed: 3).matrix
         #expect(rule.coherentCore(person, minSize: 3) == Array(0 ..< 6))
 
@@ -105,6 +105,15 @@ struct QualityTests {
         #expect(rule.coherentCore(chain, minSize: 3) == nil)
         #expect(rule.coherentCore(Self.arc(3, degrees: 40), minSize: 3) == nil, "no three of them make a person either")
         #expect(rule.coherentCore(Self.arc(3, degrees: 20), minSize: 3) == [0, 1, 2], "three faces 0.94 alike do")
+    }
+
+    @Test func aGroupOfTheSmallestSizeNeedsEveryPairAlike() {
+        // A like B (0.84), B like C, A unlike C (0.42): close enough to the centre on average, but a chain.
+        let three = Self.arc(3, degrees: 32.5)
+        #expect(three.dot(0, 2) < 0.45 && three.dot(0, 1) > 0.8)
+        #expect(CoherenceRule.default.coherentCore(three, minSize: 3) == nil)
+        #expect(CoherenceRule.default.coherentCore(three, minSize: 2) == [0, 1, 2], "above the smallest size the mean decides")
+        #expect(CoherenceRule.default.coherentCore(Self.arc(3, degrees: 25), minSize: 3) == [0, 1, 2], "every pair 0.64 or more")
     }
 
     @Test func clustererDissolvesIncoherentNewClustersButNotPersons() {

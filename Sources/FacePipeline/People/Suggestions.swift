@@ -35,15 +35,21 @@ extension Recognizer {
         for (index, assignment) in result.assignments.enumerated() {
             if case .newCluster(let c) = assignment { groups[c, default: []].append(index) }
         }
-        return groups.values.map { members in
-            var total: Float = 0, pairs = 0
+        let minSize = options.clustering.minClusterSize
+        return groups.values.compactMap { members -> Suggestion? in
+            var total: Float = 0, pairs = 0, weakest: Float = 1
             for a in members.indices { for b in members.indices where b > a {
-                total += collection.embeddings.dot(members[a], members[b])
+                let similarity = collection.embeddings.dot(members[a], members[b])
+                total += similarity
+                weakest = min(weakest, similarity)
                 pairs += 1
             } }
-            return Suggestion(faces: members.map { faces[$0].faceId }, meanSimilarity: pairs == 0 ? 1 : total / Float(pairs))
-        }.filter {
-            $0.faces.count >= options.clustering.minClusterSize || $0.meanSimilarity >= Self.smallGroupMinSimilarity
+            let mean = pairs == 0 ? 1 : total / Float(pairs)
+            // What clustering would not make, the page does not offer: below the minimum size only very
+            // alike groups, at it only groups whose every pair is alike (the coherence rule's pair bar).
+            if members.count < minSize, mean < Self.smallGroupMinSimilarity { return nil }
+            if members.count == minSize, let rule = options.clustering.coherence, weakest < rule.minPairSimilarityAtMinimumSize { return nil }
+            return Suggestion(faces: members.map { faces[$0].faceId }, meanSimilarity: mean)
         }.sorted { ($0.meanSimilarity, $0.faces.count, -$0.faces[0]) > ($1.meanSimilarity, $1.faces.count, -$1.faces[0]) }
     }
 }

@@ -79,6 +79,9 @@ struct QualityOptions: ParsableArguments {
     @Option(help: "...and at least this similar on average, or the group is not made a person.")
     var minMeanSimilarity: Float = CoherenceRule.default.minMeanSimilarity
 
+    @Option(help: "...and a new person of the smallest size (--min-faces) must have every two of its faces at least this similar.")
+    var minPairSimilarity: Float = CoherenceRule.default.minPairSimilarityAtMinimumSize
+
     @Option(help: "A new person whose centre is more similar than this to where the library's blurred faces collapse is not made (it is blur; above 1: off).")
     var maxBlurSimilarity: Float = BlurRule.default.maxCentreSimilarity
 
@@ -89,7 +92,8 @@ struct QualityOptions: ParsableArguments {
     }
 
     var coherence: CoherenceRule {
-        CoherenceRule(minMemberSimilarity: minMemberSimilarity, minMeanSimilarity: minMeanSimilarity)
+        CoherenceRule(minMemberSimilarity: minMemberSimilarity, minMeanSimilarity: minMeanSimilarity,
+                      minPairSimilarityAtMinimumSize: minPairSimilarity)
     }
 
     var gate: QualityGate {
