@@ -32,33 +32,19 @@ public struct BlurRule: Sendable, Equatable {
         let sample = norms.indices.filter { norms[$0] > 0 && norms[$0] < sampleMaxNorm }
         guard sample.count >= minSampleFaces else { return nil }
         if let groups, Set(sample.map { groups[$0] }).count < minSamplePhotos { return nil }
-        var sum = [Float](repeating: 0, count: embeddings.dimension)
-        for i in sample { for (j, v) in embeddings.row(i).enumerated() { sum[j] += v } }
-        let length = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        guard length > 0 else { return nil }
-        return sum.map { $0 / length }
+        return embeddings.normalizedMean(of: sample)
     }
 
     /// Whether the group of unit `rows` is centred on `direction`: blur, not a person.
     public func isBlur(_ rows: EmbeddingMatrix, direction: [Float]) -> Bool {
-        guard rows.count > 0 else { return false }
-        var sum = [Float](repeating: 0, count: rows.dimension)
-        for i in 0 ..< rows.count { for (j, v) in rows.row(i).enumerated() { sum[j] += v } }
-        let length = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        guard length > 0 else { return false }
-        return dotProduct(sum, direction) / length > maxCentreSimilarity
+        guard let centre = rows.normalizedMean(of: Array(0 ..< rows.count)) else { return false }
+        return dotProduct(centre, direction) > maxCentreSimilarity
     }
 
     /// Dissolves (-1) every new cluster (one without an anchor) in `labels` that `isBlur`.
     func apply(_ labels: [Int], embeddings: EmbeddingMatrix, persons: [Int?], direction: [Float]) -> [Int] {
-        var members: [Int: [Int]] = [:]
-        var anchored = Set<Int>()
-        for (i, l) in labels.enumerated() where l >= 0 {
-            members[l, default: []].append(i)
-            if persons[i] != nil { anchored.insert(l) }
-        }
         var out = labels
-        for (label, faces) in members where !anchored.contains(label) && isBlur(embeddings.subset(faces), direction: direction) {
+        for faces in Postprocess.newClusters(labels, persons: persons).values where isBlur(embeddings.subset(faces), direction: direction) {
             for face in faces { out[face] = -1 }
         }
         return out

@@ -62,14 +62,8 @@ public struct CoherenceRule: Sendable, Equatable {
     /// Applies the rule to every new cluster (one without an anchor) in `labels`; dropped and
     /// dissolved faces get -1. Clusters around anchors belong to a known person and are kept.
     func apply(_ labels: [Int], embeddings: EmbeddingMatrix, persons: [Int?], minSize: Int) -> [Int] {
-        var members: [Int: [Int]] = [:]
-        var anchored = Set<Int>()
-        for (i, l) in labels.enumerated() where l >= 0 {
-            members[l, default: []].append(i)
-            if persons[i] != nil { anchored.insert(l) }
-        }
         var out = labels
-        for (label, faces) in members where !anchored.contains(label) && faces.count > 1 {
+        for faces in Postprocess.newClusters(labels, persons: persons).values where faces.count > 1 {
             let core = coherentCore(embeddings.subset(faces), minSize: minSize).map { Set($0.map { faces[$0] }) } ?? []
             for face in faces where !core.contains(face) { out[face] = -1 }
         }

@@ -74,13 +74,25 @@ enum Postprocess {
 
     /// Unassigns clusters with fewer than `minSize` faces, except clusters holding an anchor
     /// (a new face that matches a known person is worth reporting even alone).
-    static func applyMinimumSize(_ labels: [Int], minSize: Int, persons: [Int?]) -> [Int] {
+    /// `counted`: which faces count towards the size (nil: all); a face that does not count may still
+    /// belong to a cluster that is large enough without it.
+    static func applyMinimumSize(_ labels: [Int], minSize: Int, persons: [Int?], counted: [Bool]? = nil) -> [Int] {
         var size: [Int: Int] = [:], anchored = Set<Int>()
         for (i, l) in labels.enumerated() where l >= 0 {
-            size[l, default: 0] += 1
+            if counted?[i] ?? true { size[l, default: 0] += 1 }
             if persons[i] != nil { anchored.insert(l) }
         }
-        return labels.map { l in l >= 0 && (size[l]! >= minSize || anchored.contains(l)) ? l : -1 }
+        return labels.map { l in l >= 0 && (size[l, default: 0] >= minSize || anchored.contains(l)) ? l : -1 }
+    }
+
+    /// The members of each cluster that holds no anchor (a new person's), by label.
+    static func newClusters(_ labels: [Int], persons: [Int?]) -> [Int: [Int]] {
+        var members: [Int: [Int]] = [:], anchored = Set<Int>()
+        for (i, l) in labels.enumerated() where l >= 0 {
+            members[l, default: []].append(i)
+            if persons[i] != nil { anchored.insert(l) }
+        }
+        return members.filter { !anchored.contains($0.key) }
     }
 
     /// Generic anchor handling for methods that ignore anchors while clustering: a cluster whose

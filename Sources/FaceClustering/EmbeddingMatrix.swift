@@ -62,6 +62,14 @@ public struct EmbeddingMatrix: Sendable, Equatable {
         return EmbeddingMatrix(count: indices.count, dimension: dimension, storage: out)
     }
 
+    /// The unit-length mean of the rows at `indices`; nil when there are none or they cancel out.
+    public func normalizedMean(of indices: [Int]) -> [Float]? {
+        var sum = [Float](repeating: 0, count: dimension)
+        for i in indices { for (j, v) in row(i).enumerated() { sum[j] += v } }
+        let length = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return length > 0 ? sum.map { $0 / length } : nil
+    }
+
     public func dot(_ i: Int, _ j: Int) -> Float {
         storage.withUnsafeBufferPointer { b in
             dotProduct(b.baseAddress! + i * dimension, b.baseAddress! + j * dimension, dimension)

@@ -146,10 +146,8 @@ public struct FaceClusterer: Sendable {
            let direction = rule.direction(faces.embeddings, norms: q, groups: faces.groupIds) {
             labels = rule.apply(labels, embeddings: sub, persons: problem.persons, direction: direction)
         }
-        if let cut = faces.cut {
-            labels = Self.dissolveCut(labels, cut: kept.map { cut[$0] }, persons: problem.persons, minSize: options.minClusterSize)
-        }
-        labels = Postprocess.applyMinimumSize(labels, minSize: options.minClusterSize, persons: problem.persons)
+        labels = Postprocess.applyMinimumSize(labels, minSize: options.minClusterSize, persons: problem.persons,
+                                              counted: faces.cut.map { cut in kept.map { !cut[$0] } })
         labels = Postprocess.compact(labels)
 
         var full = [Int](repeating: -1, count: n)
@@ -160,17 +158,6 @@ public struct FaceClusterer: Sendable {
             if let p = problem.persons[s] { persons[l] = p }
         }
         return ClusteringResult(labels: full, clusterPersons: persons)
-    }
-
-    /// Dissolves every new cluster (no anchor) with fewer than `minSize` faces that are not `cut`.
-    static func dissolveCut(_ labels: [Int], cut: [Bool], persons: [Int?], minSize: Int) -> [Int] {
-        var whole: [Int: Int] = [:]
-        var anchored = Set<Int>()
-        for (i, l) in labels.enumerated() where l >= 0 {
-            if !cut[i] { whole[l, default: 0] += 1 }
-            if persons[i] != nil { anchored.insert(l) }
-        }
-        return labels.map { l in l < 0 || anchored.contains(l) || whole[l, default: 0] >= minSize ? l : -1 }
     }
 
     /// Labels before size filtering: any integers, -1 for noise. Constraints already hold.

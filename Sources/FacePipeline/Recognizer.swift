@@ -303,13 +303,14 @@ public struct Recognizer: Sendable {
         let groupIds = faces.map { face in items[face.mediaItemId] ?? { items[face.mediaItemId] = items.count; return items.count - 1 }() }
         let personIds = Array(Set(faces.compactMap(\.personId))).sorted()
         let personIndex = Dictionary(uniqueKeysWithValues: personIds.enumerated().map { ($1, $0) })
+        let signals = faces.map { FaceSignals($0) }
         let collection = FaceCollection(
             embeddings: EmbeddingMatrix(rows: faces.map(\.vector)), groupIds: groupIds,
             qualities: faces.map { Float($0.quality ?? 0) },
             fixedPersons: faces.map { $0.personId.flatMap { personIndex[$0] } },
-            eligible: faces.map { gate.admits(FaceSignals($0)) },
+            eligible: signals.map(gate.admits),
             rejectedPersons: faces.map { face in Set((rejected[face.faceId] ?? []).compactMap { personIndex[$0] }) },
-            cut: faces.map { gate.isCut(FaceSignals($0)) })
+            cut: signals.map(gate.isCut))
         return (collection, personIds)
     }
 
