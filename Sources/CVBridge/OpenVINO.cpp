@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,6 @@ const status OK = 0;
 const int F32 = 4;  // ov_element_type_e
 
 struct core;
-struct model;
 struct compiled_model;
 struct infer_request;
 struct tensor;
@@ -31,14 +31,6 @@ struct shape {
     int64_t rank;
     int64_t *dims;
 };
-struct dimension {
-    int64_t min;
-    int64_t max;
-};
-struct partial_shape {
-    dimension rank;
-    dimension *dims;
-};
 struct property {
     const char *key;
     const void *value;
@@ -49,13 +41,8 @@ struct api {
     void (*version_free)(version *);
     status (*core_create)(core **);
     status (*core_get_property)(const core *, const char *, const char *, char **);
-    status (*core_read_model)(const core *, const char *, const char *, model **);
-    status (*core_compile_model_props)(const core *, const model *, const char *, size_t, const property *,
-                                       compiled_model **);
-    void (*model_free)(model *);
-    status (*partial_shape_create_static)(int64_t, const int64_t *, partial_shape *);
-    void (*partial_shape_free)(partial_shape *);
-    status (*model_reshape_single_input)(const model *, const partial_shape);
+    status (*core_compile_model_from_file_props)(const core *, const char *, const char *, size_t, const property *,
+                                                 compiled_model **);
     status (*compiled_model_create_infer_request)(const compiled_model *, infer_request **);
     status (*compiled_model_get_property)(const compiled_model *, const char *, char **);
     void (*compiled_model_free)(compiled_model *);
@@ -83,11 +70,15 @@ struct cvb_ov_runtime {
     std::string version;
 };
 
+// One compiled model and the inference requests made for it so far. A request runs one inference at a
+// time; callers on several threads each take an idle one (or a new one) from the pool, so that one compiled
+// model, compiled once and held in memory once, serves every worker (each request is one of its streams).
 struct cvb_ov_net {
     const cvb_ov_runtime *runtime;
     ov::compiled_model *compiled = nullptr;
-    ov::infer_request *request = nullptr;
-    std::vector<int64_t> shape;
+    std::mutex lock;
+    std::vector<ov::infer_request *> idle;
+    std::vector<ov::infer_request *> all;
 };
 
 namespace {
@@ -127,6 +118,86 @@ std::string take(const ov::api &api, char *text) {
     return result;
 }
 
+// An idle request of `net`, or a new one; nullptr with `status` set when creating one fails.
+ov::infer_request *takeRequest(cvb_ov_net *net, ov::status &status) {
+    {
+        std::lock_guard<std::mutex> guard(net->lock);
+        if (!net->idle.empty()) {
+            ov::infer_request *request = net->idle.back();
+            net->idle.pop_back();
+            return request;
+        }
+    }
+    ov::infer_request *request = nullptr;
+    status = net->runtime->api.compiled_model_create_infer_request(net->compiled, &request);
+    if (status != ov::OK) return nullptr;
+    std::lock_guard<std::mutex> guard(net->lock);
+    net->all.push_back(request);
+    return request;
+}
+
+void returnRequest(cvb_ov_net *net, ov::infer_request *request) {
+    std::lock_guard<std::mutex> guard(net->lock);
+    net->idle.push_back(request);
+}
+
+// One inference on `request` at the input's own shape; the outputs are copied out.
+int infer(cvb_ov_net *net, ov::infer_request *request, const float *input, const int64_t *input_shape, int dims,
+          const char *const *output_names, int n_outputs, cvb_tensor *outputs, char *err, size_t errlen) {
+    const ov::api &a = net->runtime->api;
+    auto fail = [&](const std::string &message) {
+        writeText(err, errlen, message);
+        for (int i = 0; i < n_outputs; ++i) cvb_tensor_free(&outputs[i]);
+        return -1;
+    };
+
+    ov::shape shape{};
+    ov::status status = a.shape_create(dims, input_shape, &shape);
+    if (status != ov::OK) return fail(failure(a, "creating the input shape", status));
+    ov::tensor *tensor = nullptr;
+    // OpenVINO only reads the input; the C API takes a non-const pointer.
+    status = a.tensor_create_from_host_ptr(ov::F32, shape, const_cast<float *>(input), &tensor);
+    a.shape_free(&shape);
+    if (status != ov::OK) return fail(failure(a, "wrapping the input", status));
+    status = a.infer_request_set_input_tensor(request, tensor);
+    if (status == ov::OK) status = a.infer_request_infer(request);
+    a.tensor_free(tensor);
+    if (status != ov::OK) return fail(failure(a, "inference", status));
+
+    for (int i = 0; i < n_outputs; ++i) {
+        ov::tensor *result = nullptr;
+        status = a.infer_request_get_tensor(request, output_names[i], &result);
+        if (status != ov::OK) return fail(failure(a, std::string("getting output ") + output_names[i], status));
+        ov::shape dims{};
+        int type = 0;
+        void *data = nullptr;
+        status = a.tensor_get_shape(result, &dims);
+        if (status == ov::OK) status = a.tensor_get_element_type(result, &type);
+        if (status == ov::OK) status = a.tensor_data(result, &data);
+        if (status != ov::OK || type != ov::F32 || dims.rank > 8) {
+            if (status == ov::OK) a.shape_free(&dims);
+            a.tensor_free(result);
+            if (status != ov::OK) return fail(failure(a, std::string("reading output ") + output_names[i], status));
+            return fail(std::string("output ") + output_names[i] + " is not a float32 tensor of at most 8 dimensions");
+        }
+        size_t count = 1;
+        outputs[i].dims = static_cast<int>(dims.rank);
+        for (int64_t d = 0; d < dims.rank; ++d) {
+            outputs[i].shape[d] = static_cast<int>(dims.dims[d]);
+            count *= static_cast<size_t>(dims.dims[d]);
+        }
+        a.shape_free(&dims);
+        outputs[i].data = static_cast<float *>(std::malloc(std::max<size_t>(count, 1) * sizeof(float)));
+        if (outputs[i].data == nullptr) {
+            a.tensor_free(result);
+            return fail("out of memory copying output " + std::string(output_names[i]));
+        }
+        std::memcpy(outputs[i].data, data, count * sizeof(float));
+        a.tensor_free(result);
+    }
+    return 0;
+}
+
 }  // namespace
 
 extern "C" {
@@ -146,12 +217,7 @@ cvb_ov_runtime *cvb_ov_load(const char *library_path, char *err, size_t errlen) 
     resolve(library, "ov_version_free", a.version_free, missing);
     resolve(library, "ov_core_create", a.core_create, missing);
     resolve(library, "ov_core_get_property", a.core_get_property, missing);
-    resolve(library, "ov_core_read_model", a.core_read_model, missing);
-    resolve(library, "ov_core_compile_model_props", a.core_compile_model_props, missing);
-    resolve(library, "ov_model_free", a.model_free, missing);
-    resolve(library, "ov_partial_shape_create_static", a.partial_shape_create_static, missing);
-    resolve(library, "ov_partial_shape_free", a.partial_shape_free, missing);
-    resolve(library, "ov_model_reshape_single_input", a.model_reshape_single_input, missing);
+    resolve(library, "ov_core_compile_model_from_file_props", a.core_compile_model_from_file_props, missing);
     resolve(library, "ov_compiled_model_create_infer_request", a.compiled_model_create_infer_request, missing);
     resolve(library, "ov_compiled_model_get_property", a.compiled_model_get_property, missing);
     resolve(library, "ov_compiled_model_free", a.compiled_model_free, missing);
@@ -203,54 +269,29 @@ int cvb_ov_cpu_property(const cvb_ov_runtime *runtime, const char *key, char *ou
     return 0;
 }
 
-cvb_ov_net *cvb_ov_compile(cvb_ov_runtime *runtime, const char *graph_path, const int64_t *shape, int dims,
-                           const char *const *keys, const char *const *values, int n_properties, char *err,
-                           size_t errlen) {
+cvb_ov_net *cvb_ov_compile(cvb_ov_runtime *runtime, const char *graph_path, const char *const *keys,
+                           const char *const *values, int n_properties, char *err, size_t errlen) {
     const ov::api &a = runtime->api;
-    ov::model *model = nullptr;
-    ov::status status = a.core_read_model(runtime->core, graph_path, nullptr, &model);
-    if (status != ov::OK) {
-        writeText(err, errlen, failure(a, std::string("reading ") + graph_path, status));
-        return nullptr;
-    }
-    ov::partial_shape input{};
-    status = a.partial_shape_create_static(dims, shape, &input);
-    if (status == ov::OK) {
-        status = a.model_reshape_single_input(model, input);
-        a.partial_shape_free(&input);
-    }
-    if (status != ov::OK) {
-        writeText(err, errlen, failure(a, "fixing the input shape", status));
-        a.model_free(model);
-        return nullptr;
-    }
     std::vector<ov::property> properties;
     for (int i = 0; i < n_properties; ++i) properties.push_back({keys[i], values[i]});
+    // By path: with CACHE_DIR set, a graph compiled before is loaded from the cache without being read
+    // (reading a TensorFlow graph costs more than compiling it).
     ov::compiled_model *compiled = nullptr;
-    status = a.core_compile_model_props(runtime->core, model, "CPU", properties.size(), properties.data(), &compiled);
-    a.model_free(model);
+    ov::status status = a.core_compile_model_from_file_props(runtime->core, graph_path, "CPU", properties.size(),
+                                                             properties.data(), &compiled);
     if (status != ov::OK) {
-        writeText(err, errlen, failure(a, "compiling for the CPU", status));
-        return nullptr;
-    }
-    ov::infer_request *request = nullptr;
-    status = a.compiled_model_create_infer_request(compiled, &request);
-    if (status != ov::OK) {
-        writeText(err, errlen, failure(a, "creating an inference request", status));
-        a.compiled_model_free(compiled);
+        writeText(err, errlen, failure(a, std::string("compiling ") + graph_path + " for the CPU", status));
         return nullptr;
     }
     auto net = new cvb_ov_net;
     net->runtime = runtime;
     net->compiled = compiled;
-    net->request = request;
-    net->shape.assign(shape, shape + dims);
     return net;
 }
 
 void cvb_ov_net_free(cvb_ov_net *net) {
     if (net == nullptr) return;
-    net->runtime->api.infer_request_free(net->request);
+    for (ov::infer_request *request : net->all) net->runtime->api.infer_request_free(request);
     net->runtime->api.compiled_model_free(net->compiled);
     delete net;
 }
@@ -267,61 +308,18 @@ int cvb_ov_net_property(const cvb_ov_net *net, const char *key, char *out, size_
     return 0;
 }
 
-int cvb_ov_infer(cvb_ov_net *net, const float *input, const char *const *output_names, int n_outputs,
-                 cvb_tensor *outputs, char *err, size_t errlen) {
-    const ov::api &a = net->runtime->api;
+int cvb_ov_infer(cvb_ov_net *net, const float *input, const int64_t *input_shape, int dims,
+                 const char *const *output_names, int n_outputs, cvb_tensor *outputs, char *err, size_t errlen) {
     for (int i = 0; i < n_outputs; ++i) outputs[i] = cvb_tensor{nullptr, 0, {0}};
-    auto fail = [&](const std::string &message) {
-        writeText(err, errlen, message);
-        for (int i = 0; i < n_outputs; ++i) cvb_tensor_free(&outputs[i]);
+    ov::status status = ov::OK;
+    ov::infer_request *request = takeRequest(net, status);
+    if (request == nullptr) {
+        writeText(err, errlen, failure(net->runtime->api, "creating an inference request", status));
         return -1;
-    };
-
-    ov::shape shape{};
-    ov::status status = a.shape_create(static_cast<int64_t>(net->shape.size()), net->shape.data(), &shape);
-    if (status != ov::OK) return fail(failure(a, "creating the input shape", status));
-    ov::tensor *tensor = nullptr;
-    // OpenVINO only reads the input; the C API takes a non-const pointer.
-    status = a.tensor_create_from_host_ptr(ov::F32, shape, const_cast<float *>(input), &tensor);
-    a.shape_free(&shape);
-    if (status != ov::OK) return fail(failure(a, "wrapping the input", status));
-    status = a.infer_request_set_input_tensor(net->request, tensor);
-    if (status == ov::OK) status = a.infer_request_infer(net->request);
-    a.tensor_free(tensor);
-    if (status != ov::OK) return fail(failure(a, "inference", status));
-
-    for (int i = 0; i < n_outputs; ++i) {
-        ov::tensor *result = nullptr;
-        status = a.infer_request_get_tensor(net->request, output_names[i], &result);
-        if (status != ov::OK) return fail(failure(a, std::string("getting output ") + output_names[i], status));
-        ov::shape dims{};
-        int type = 0;
-        void *data = nullptr;
-        status = a.tensor_get_shape(result, &dims);
-        if (status == ov::OK) status = a.tensor_get_element_type(result, &type);
-        if (status == ov::OK) status = a.tensor_data(result, &data);
-        if (status != ov::OK || type != ov::F32 || dims.rank > 8) {
-            if (status == ov::OK) a.shape_free(&dims);
-            a.tensor_free(result);
-            if (status != ov::OK) return fail(failure(a, std::string("reading output ") + output_names[i], status));
-            return fail(std::string("output ") + output_names[i] + " is not a float32 tensor of at most 8 dimensions");
-        }
-        size_t count = 1;
-        outputs[i].dims = static_cast<int>(dims.rank);
-        for (int64_t d = 0; d < dims.rank; ++d) {
-            outputs[i].shape[d] = static_cast<int>(dims.dims[d]);
-            count *= static_cast<size_t>(dims.dims[d]);
-        }
-        a.shape_free(&dims);
-        outputs[i].data = static_cast<float *>(std::malloc(std::max<size_t>(count, 1) * sizeof(float)));
-        if (outputs[i].data == nullptr) {
-            a.tensor_free(result);
-            return fail("out of memory copying output " + std::string(output_names[i]));
-        }
-        std::memcpy(outputs[i].data, data, count * sizeof(float));
-        a.tensor_free(result);
     }
-    return 0;
+    int result = infer(net, request, input, input_shape, dims, output_names, n_outputs, outputs, err, errlen);
+    returnRequest(net, request);
+    return result;
 }
 
 }  // extern "C"

@@ -75,10 +75,11 @@ public final class DetectionRunner: Sendable {
     let store: any FaceStore
     let options: Options
     let thumbnails: ThumbnailFiles
+    /// One per worker (the same one for all where the engine shares networks).
     let detectors: [RetinaFace]
     /// One per worker.
     let readers: [MediaReader]
-    /// One per worker when `options.embed`, else empty.
+    /// One per worker (or one shared, as `detectors`) when `options.embed`, else empty.
     let embedders: [FaceNet]
     let owner: String
     let stop: StopSignal
@@ -94,19 +95,22 @@ public final class DetectionRunner: Sendable {
         self.stop = stop
         self.logger = logger
         let model = try models.ensure(.retinaFace, progress: progress)
-        // Several workers share the cores: one forward pass on all cores scales less than one pass per core
-        // (OpenVINO, 2 cores: RetinaFace +11 %, FaceNet +15 % images/s with two single-core passes at once).
         let workers = max(1, options.workers)
-        let threads = workers > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / workers) : nil
-        let engine = try InferenceEngine.select(options.engine, precision: options.precision, models: models, threads: threads,
+        // Several workers share the cores: one forward pass per core does more than one pass on all cores
+        // (OpenVINO, 2 cores: RetinaFace +17 %, FaceNet +28 % inferences per second with two single-core
+        // streams). OpenVINO runs one compiled network for all workers, each on a stream of its own.
+        let engine = try InferenceEngine.select(options.engine, precision: options.precision, models: models, streams: workers,
                                                 notice: progress)
         self.engine = engine
-        // One detector per worker: a network runs one forward pass at a time.
-        detectors = try (0..<workers).map { _ in try RetinaFace(modelURL: model, options: options.detector, engine: engine) }
-        readers = detectors.map { _ in MediaReader() }
+        // OpenCV runs one forward pass of a network at a time: one per worker there.
+        let copies = engine.sharesNetworks ? 1 : workers
+        let detectors = try (0..<copies).map { _ in try RetinaFace(modelURL: model, options: options.detector, engine: engine) }
+        self.detectors = (0..<workers).map { detectors[$0 % copies] }
+        readers = (0..<workers).map { _ in MediaReader() }
         if options.embed {
             let facenet = try models.ensure(.faceNet, progress: progress)
-            embedders = try detectors.map { _ in try FaceNet(modelURL: facenet, flip: options.embeddingFlip, engine: engine) }
+            let embedders = try (0..<copies).map { _ in try FaceNet(modelURL: facenet, flip: options.embeddingFlip, engine: engine) }
+            self.embedders = (0..<workers).map { embedders[$0 % copies] }
         } else {
             embedders = []
         }
@@ -229,8 +233,8 @@ public final class DetectionRunner: Sendable {
                 }
                 let faces = photo.fullResolution(try detector.detect(in: photo.image))
                 times.detect = lap()
-                // Crops and thumbnails from the decoded picture when it has the pixels for them.
-                let (image, inImage) = try photo.source(for: faces, pixels: max(side, FaceNet.inputSide))
+                // Crops and thumbnails from the most reduced decode that has the pixels for them.
+                let (image, inImage) = try photo.source(for: faces, faceSize: Self.sourceFaceSize(thumbnailSide: side))
                 let embeddings = try embedder?.embed(inImage, in: image)
                 times.embed = lap()
                 // Rendered before the commit so that afterwards only file writes remain.
@@ -280,6 +284,13 @@ public final class DetectionRunner: Sendable {
         logger.debug("media done", metadata: metadata.merging(["faces": "\(ids.count)"]) { $1 })
         rendered.times.store = Date().timeIntervalSince(storeStarted)
         return (.done(item: item.id, path: path, faces: ids.count), rendered.times)
+    }
+
+    /// The face size (longer box side, pixels) a picture must give every face for its FaceNet crop and its
+    /// thumbnail to need no enlarging: the crop is the box grown by `FaceNet.cropMargin`, the thumbnail the
+    /// longer side grown by `Thumbnail.margin`.
+    static func sourceFaceSize(thumbnailSide: Int) -> Float {
+        max(Float(FaceNet.inputSide) / (1 + FaceNet.cropMargin), Float(thumbnailSide) / (1 + Thumbnail.margin))
     }
 
     /// The item's picture: a photo decoded for a detector working at up to `detectionSide`, or a video frame.

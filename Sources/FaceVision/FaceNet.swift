@@ -58,7 +58,7 @@ public final class FaceNet: @unchecked Sendable {
     /// Also embed the horizontally mirrored crop and average the two (test-time augmentation).
     public let flip: Bool
     public let engine: InferenceEngine
-    private let graph: any LoadedGraph
+    private let graph: any CompiledGraph
     /// The bottleneck before L2 normalisation: its norm is the quality signal.
     private static let bottleneck = "InceptionResnetV1/Bottleneck/BatchNorm/Reshape_1"
 
@@ -78,7 +78,10 @@ public final class FaceNet: @unchecked Sendable {
         // Cut at the bottleneck, so that it is the graph's output (engines that return only the
         // final nodes see it); the L2 normalisation after it is done here.
         try graph.prune(keeping: [Self.bottleneck])
-        self.graph = try self.engine.backend.load(graph, name: "facenet", outputs: [Self.bottleneck])
+        let side = Self.inputSide
+        // Any batch size: one compiled graph for every pass.
+        let input = engine.backend.layout == .nchw ? [-1, 3, side, side] : [-1, side, side, 3]
+        self.graph = try engine.backend.load(graph, name: "facenet", input: "input", inputShape: input, outputs: [Self.bottleneck])
         self.batchSize = max(1, batchSize)
     }
 
@@ -112,33 +115,10 @@ public final class FaceNet: @unchecked Sendable {
     public func embed(crops: [Image]) throws -> [FaceEmbedding] {
         var result: [FaceEmbedding] = []
         result.reserveCapacity(crops.count)
-        var start = 0
-        for size in Self.batchSizes(for: crops.count, batchSize: batchSize, dynamic: engine.backend.dynamicShapes) {
-            result += try embedBatch(Array(crops[start..<start + size]))
-            start += size
+        for start in stride(from: 0, to: crops.count, by: batchSize) {
+            result += try embedBatch(Array(crops[start..<min(start + batchSize, crops.count)]))
         }
         return result
-    }
-
-    /// How `count` faces are split into forward passes. With dynamic shapes: `batchSize` at a time.
-    /// An engine compiling one model per shape gets full batches, then the rest in powers of two
-    /// (13 = 8 + 4 + 1 with batch size 8), so that at most log2(batchSize) + 1 shapes are compiled.
-    static func batchSizes(for count: Int, batchSize: Int, dynamic: Bool) -> [Int] {
-        var sizes = Array(repeating: batchSize, count: count / batchSize)
-        var rest = count % batchSize
-        if dynamic {
-            if rest > 0 { sizes.append(rest) }
-            return sizes
-        }
-        var power = 1 << (Int.bitWidth - 1 - rest.leadingZeroBitCount)
-        while rest > 0 {
-            if power <= rest {
-                sizes.append(power)
-                rest -= power
-            }
-            power >>= 1
-        }
-        return sizes
     }
 
     private func embedBatch(_ crops: [Image]) throws -> [FaceEmbedding] {
@@ -161,7 +141,7 @@ public final class FaceNet: @unchecked Sendable {
         }
         let shape = layout == .nchw ? [count, 3, side, side] : [count, side, side, 3]
         let output = try blob.withUnsafeBufferPointer {
-            try graph.compiled(forInput: shape).forward(input: $0.baseAddress!, shape: shape)
+            try graph.forward(input: $0.baseAddress!, shape: shape)
         }[0]
         guard output.values.count == count * Self.dimension else {
             throw VisionError.inference("FaceNet returned shape \(output.shape) for \(count) faces")

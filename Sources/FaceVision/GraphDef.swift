@@ -65,6 +65,42 @@ struct GraphDef {
     }
 
     func node(named name: String) -> Node? { nodes.first { $0.name == name } }
+
+    /// Declares the shape of the `Placeholder` node `name` (-1: any size on that axis), replacing the one the
+    /// graph declares: an engine that reads the graph file then compiles it for that shape as it is.
+    mutating func setPlaceholderShape(_ name: String, to dims: [Int]) throws {
+        guard let index = nodes.firstIndex(where: { $0.name == name && $0.op == "Placeholder" }) else {
+            throw VisionError.model("graph has no placeholder named \(name)")
+        }
+        var shape = ProtobufWriter()
+        for size in dims {
+            var dim = ProtobufWriter()
+            dim.writeVarint(field: 1, UInt64(bitPattern: Int64(size)))
+            shape.writeBytes(field: 2, dim.bytes)
+        }
+        var attr = ProtobufWriter()
+        attr.writeBytes(field: 7, shape.bytes)
+        var entry = ProtobufWriter()
+        entry.writeString(field: 1, "shape")
+        entry.writeBytes(field: 2, attr.bytes)
+        // Every field as it was but the old `shape` attribute (NodeDef.attr = 5, a map entry: key = 1).
+        var node = ProtobufWriter()
+        var reader = ProtobufReader(nodes[index].encoded)
+        while let field = try reader.next() {
+            if field.number == 5, case .bytes(let bytes) = field.value, try Self.mapKey(of: bytes) == "shape" { continue }
+            node.write(field)
+        }
+        node.writeBytes(field: 5, entry.bytes)
+        nodes[index].encoded = node.bytes
+    }
+
+    private static func mapKey(of entry: [UInt8]) throws -> String? {
+        var reader = ProtobufReader(entry)
+        while let field = try reader.next() {
+            if field.number == 1, case .bytes(let key) = field.value { return String(decoding: key, as: UTF8.self) }
+        }
+        return nil
+    }
 }
 
 extension GraphDef.Node {
@@ -200,4 +236,18 @@ struct ProtobufWriter {
     }
 
     mutating func writeString(field: Int, _ value: String) { writeBytes(field: field, Array(value.utf8)) }
+
+    /// Writes a field as it was read.
+    mutating func write(_ field: ProtobufReader.Field) {
+        switch field.value {
+        case .varint(let value): writeVarint(field: field.number, value)
+        case .bytes(let value): writeBytes(field: field.number, value)
+        case .fixed64(let value):
+            writeRawVarint(UInt64(field.number << 3 | 1))
+            for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+        case .fixed32(let value):
+            writeRawVarint(UInt64(field.number << 3 | 5))
+            for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt32(i)))) }
+        }
+    }
 }

@@ -100,20 +100,30 @@ final class OpenVINORuntime: @unchecked Sendable {
     }
 }
 
-/// OpenVINO's CPU plugin: reads TensorFlow graphs by path (patched graphs are written to the cache
-/// first) and compiles one model per input shape; `CACHE_DIR` makes compiling a seen shape fast.
+/// OpenVINO's CPU plugin: reads TensorFlow graphs by path, so patched graphs are written to the cache first,
+/// each with its input shape declared in the file. A graph is then compiled by path, and with `CACHE_DIR`
+/// set, a graph compiled before is loaded from the cache without reading the graph (0.09 s instead of 0.37 s
+/// for RetinaFace, 0.16 s instead of 0.8 s for FaceNet).
 struct OpenVINOBackend: InferenceBackend {
     let runtime: OpenVINORuntime
     let models: ModelStore
     /// "f32" or "bf16", as `OpenVINORuntime.effectivePrecision` resolved it.
     let precision: String
-    /// Cores per forward pass; nil: OpenVINO's choice (all of them).
-    let threads: Int?
+    /// Forward passes one compiled graph runs at once, each on its share of the cores.
+    let streams: Int
 
     var layout: TensorLayout { .nhwc }
-    var dynamicShapes: Bool { false }
+    var runsConcurrently: Bool { true }
+    // A compiled RetinaFace with its request takes about 60 MB at 1024x768; building one from the cache
+    // costs about three forward passes. On a mixed library (339 photos: LFW, WIDER FACE, the sample
+    // photos) a padding step of 128 makes 17 sizes for 3 % more pixels than a step of 32 (40 sizes), and
+    // keeping 12 built 17 networks; the step of 32 built 58.
+    var sizesKept: Int { 12 }
+    var paddingStep: Int { 128 }
 
-    func load(_ graph: GraphDef, name: String, outputs: [String]) throws -> any LoadedGraph {
+    func load(_ graph: GraphDef, name: String, input: String, inputShape: [Int], outputs: [String]) throws -> any CompiledGraph {
+        var graph = graph
+        try graph.setPlaceholderShape(input, to: inputShape)
         let bytes = graph.serialized()
         let digest = SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
         let safeName = name.map { $0.isLetter || $0.isNumber ? $0 : "-" }
@@ -129,96 +139,55 @@ struct OpenVINOBackend: InferenceBackend {
         }
         var properties = ["PERFORMANCE_HINT": "LATENCY", "CACHE_DIR": models.compiledCacheDirectory.path,
                           "INFERENCE_PRECISION_HINT": precision]
-        if let threads {
-            properties["INFERENCE_NUM_THREADS"] = String(threads)
-            // Each worker compiles its own networks, and OpenVINO pins every one of them to the same
-            // first cores: two single-core workers would share one core.
-            properties["ENABLE_CPU_PINNING"] = "NO"
-        }
+        if streams > 1 { properties["NUM_STREAMS"] = String(streams) }
         // TensorFlow names a node's first output `name:0`.
-        return OpenVINOGraph(runtime: runtime, path: url.path, name: name, outputs: outputs.map { $0 + ":0" }, properties: properties)
+        return try OpenVINOGraph(runtime: runtime, path: url.path, name: name, outputs: outputs.map { $0 + ":0" },
+                                 properties: properties)
     }
 }
 
-/// One graph file, compiled per input shape; a few compiled shapes are kept.
-final class OpenVINOGraph: LoadedGraph, @unchecked Sendable {
-    // Sendable: `compiledShapes` is only touched under the lock.
-    private let runtime: OpenVINORuntime
-    private let path: String
+/// A graph compiled for the CPU. OpenVINO keeps a pool of inference requests for it, so several threads run
+/// it at once (each request on one of the compiled streams).
+final class OpenVINOGraph: CompiledGraph, @unchecked Sendable {
+    // Sendable: the handle's inference calls are thread-safe (CVBridgeOpenVINO.h).
+    private let handle: OpaquePointer
     private let name: String
     private let outputs: [String]
-    private let properties: [String: String]
-    private let lock = NSLock()
-    private var compiledShapes: [[Int]: CompiledNetwork] = [:]
-    private var order: [[Int]] = []
-    private let limit = 6
 
-    init(runtime: OpenVINORuntime, path: String, name: String, outputs: [String], properties: [String: String]) {
-        self.runtime = runtime
-        self.path = path
+    init(runtime: OpenVINORuntime, path: String, name: String, outputs: [String], properties: [String: String]) throws {
+        var error = BridgeError()
+        let keys = properties.keys.sorted()
+        let cKeys = keys.map { strdup($0) }, cValues = keys.map { strdup(properties[$0]!) }
+        defer { (cKeys + cValues).forEach { free($0) } }
+        let handle = cKeys.map { UnsafePointer($0) }.withUnsafeBufferPointer { k in
+            cValues.map { UnsafePointer($0) }.withUnsafeBufferPointer { v in
+                cvb_ov_compile(runtime.handle, path, k.baseAddress, v.baseAddress, Int32(keys.count),
+                               &error.buffer, BridgeError.capacity)
+            }
+        }
+        guard let handle else { throw VisionError.model("OpenVINO could not compile \(name): \(error.message)") }
+        self.handle = handle
         self.name = name
         self.outputs = outputs
-        self.properties = properties
     }
 
-    func compiled(forInput shape: [Int]) throws -> any CompiledGraph {
-        lock.lock()
-        defer { lock.unlock() }
-        if let network = compiledShapes[shape] { return network }
-        let network = try CompiledNetwork(runtime: runtime, path: path, name: "\(name) at \(shape.map(String.init).joined(separator: "x"))",
-                                          shape: shape, outputs: outputs, properties: properties)
-        compiledShapes[shape] = network
-        order.append(shape)
-        if order.count > limit { compiledShapes[order.removeFirst()] = nil }
-        return network
-    }
+    deinit { cvb_ov_net_free(handle) }
 
-    final class CompiledNetwork: CompiledGraph, @unchecked Sendable {
-        // Sendable: one inference request, used under the lock.
-        private let handle: OpaquePointer
-        private let shape: [Int]
-        private let name: String
-        private let outputs: [String]
-        private let lock = NSLock()
-
-        init(runtime: OpenVINORuntime, path: String, name: String, shape: [Int], outputs: [String], properties: [String: String]) throws {
-            var error = BridgeError()
-            let keys = properties.keys.sorted()
-            let cKeys = keys.map { strdup($0) }, cValues = keys.map { strdup(properties[$0]!) }
-            defer { (cKeys + cValues).forEach { free($0) } }
-            let dims = shape.map(Int64.init)
-            let handle = cKeys.map { UnsafePointer($0) }.withUnsafeBufferPointer { k in
-                cValues.map { UnsafePointer($0) }.withUnsafeBufferPointer { v in
-                    cvb_ov_compile(runtime.handle, path, dims, Int32(dims.count), k.baseAddress, v.baseAddress, Int32(keys.count),
-                                   &error.buffer, BridgeError.capacity)
-                }
-            }
-            guard let handle else { throw VisionError.model("OpenVINO could not compile \(name): \(error.message)") }
-            self.handle = handle
-            self.shape = shape
-            self.name = name
-            self.outputs = outputs
+    func forward(input: UnsafePointer<Float>, shape: [Int]) throws -> [Tensor] {
+        var error = BridgeError()
+        var results = [cvb_tensor](repeating: cvb_tensor(), count: outputs.count)
+        let cNames = outputs.map { strdup($0) }
+        defer { cNames.forEach { free($0) } }
+        let dims = shape.map(Int64.init)
+        let status = cNames.map { UnsafePointer($0) }.withUnsafeBufferPointer { names in
+            cvb_ov_infer(handle, input, dims, Int32(dims.count), names.baseAddress, Int32(outputs.count), &results,
+                         &error.buffer, BridgeError.capacity)
         }
-
-        deinit { cvb_ov_net_free(handle) }
-
-        func forward(input: UnsafePointer<Float>, shape: [Int]) throws -> [Tensor] {
-            precondition(shape == self.shape, "\(name) was compiled for \(self.shape), not \(shape)")
-            lock.lock()
-            defer { lock.unlock() }
-            var error = BridgeError()
-            var results = [cvb_tensor](repeating: cvb_tensor(), count: outputs.count)
-            let cNames = outputs.map { strdup($0) }
-            defer { cNames.forEach { free($0) } }
-            let status = cNames.map { UnsafePointer($0) }.withUnsafeBufferPointer { names in
-                cvb_ov_infer(handle, input, names.baseAddress, Int32(outputs.count), &results, &error.buffer, BridgeError.capacity)
-            }
-            guard status == 0 else { throw VisionError.inference("\(name): \(error.message)") }
-            return results.indices.map { i in
-                var tensor = Tensor(taking: &results[i])
-                tensor.layout = .nhwc
-                return tensor
-            }
+        guard status == 0 else { throw VisionError.inference("\(name) at \(shape.map(String.init).joined(separator: "x")): \(error.message)") }
+        return results.indices.map { i in
+            var tensor = Tensor(taking: &results[i])
+            tensor.layout = .nhwc
+            return tensor
         }
     }
 }

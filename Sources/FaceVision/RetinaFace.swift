@@ -17,9 +17,9 @@ public final class RetinaFace: @unchecked Sendable {
         public var smallFaces = false
         public var smallFaceSide = 1600
         public var nmsThreshold: Float = 0.4
-        /// The input is zero-padded at right and bottom to a multiple of this. Nil: 32 (what the
-        /// network needs) on engines that take any shape, 128 on those that compile one model per
-        /// shape, so that few shapes are compiled.
+        /// The input is zero-padded at right and bottom to a multiple of this. Nil: the engine's
+        /// (`InferenceBackend.paddingStep`): 32, what the network needs, where any size runs; 128 where
+        /// each size is a network compiled of its own, so that few are compiled.
         public var paddingStep: Int?
 
         public init() {}
@@ -28,12 +28,11 @@ public final class RetinaFace: @unchecked Sendable {
     public let options: Options
     public let engine: InferenceEngine
     private let graph: GraphDef
-    /// Patched networks by padded input size; the FPN resize sizes are fixed per size.
+    /// Patched networks by padded input size, the most recently used last; the FPN resize sizes are fixed per
+    /// size (and OpenVINO runs a graph of fixed shape 1.5x as fast as one of any shape). A photo's padded size
+    /// alone decides its network, so a photo gives the same faces whatever was detected before it.
     private var networks: [InputSize: any CompiledGraph] = [:]
     private var networkOrder: [InputSize] = []
-    // An OpenCV network holds its layer buffers (about 200 MB at 1024 px): keep few. OpenVINO's
-    // are smaller and costlier to rebuild.
-    private var cacheLimit: Int { engine.backend.dynamicShapes ? 2 : 6 }
     private let lock = NSLock()
 
     private struct InputSize: Hashable { var width: Int, height: Int }
@@ -88,8 +87,9 @@ public final class RetinaFace: @unchecked Sendable {
         let width = max(1, Int((Float(image.width) * scale).rounded()))
         let height = max(1, Int((Float(image.height) * scale).rounded()))
         let input = (width == image.width && height == image.height) ? image : try image.resized(width: width, height: height)
-        let step = options.paddingStep ?? (engine.backend.dynamicShapes ? 32 : 128)
+        let step = options.paddingStep ?? engine.backend.paddingStep
         let size = InputSize(width: Self.padded(width, step: step), height: Self.padded(height, step: step))
+        let network = try network(for: size)
 
         let layout = engine.backend.layout
         var blob = [Float](repeating: 0, count: 3 * size.width * size.height)
@@ -97,7 +97,6 @@ public final class RetinaFace: @unchecked Sendable {
             try input.writeBlob(into: buffer.baseAddress!, blobWidth: size.width, blobHeight: size.height,
                                 mean: 0, scale: 1, rgb: true, layout: layout)
         }
-        let network = try network(for: size)
         let shape = layout == .nchw ? [1, 3, size.height, size.width] : [1, size.height, size.width, 3]
         let tensors = try blob.withUnsafeBufferPointer { try network.forward(input: $0.baseAddress!, shape: shape) }
 
@@ -168,16 +167,20 @@ public final class RetinaFace: @unchecked Sendable {
     private func network(for size: InputSize) throws -> any CompiledGraph {
         lock.lock()
         defer { lock.unlock() }
-        if let network = networks[size] { return network }
+        if let network = networks[size] {
+            networkOrder.removeAll { $0 == size }
+            networkOrder.append(size)
+            return network
+        }
         var patched = graph
         try patched.replaceWithInt32Constant("RetinaFaceModel/FPN/resize/size", values: [Int32(size.height / 16), Int32(size.width / 16)])
         try patched.replaceWithInt32Constant("RetinaFaceModel/FPN/resize_1/size", values: [Int32(size.height / 8), Int32(size.width / 8)])
         let shape = engine.backend.layout == .nchw ? [1, 3, size.height, size.width] : [1, size.height, size.width, 3]
-        let network = try engine.backend.load(patched, name: "retinaface-\(size.width)x\(size.height)", outputs: Self.graphOutputs)
-            .compiled(forInput: shape)
+        let network = try engine.backend.load(patched, name: "retinaface-\(size.width)x\(size.height)", input: "x", inputShape: shape,
+                                              outputs: Self.graphOutputs)
         networks[size] = network
         networkOrder.append(size)
-        if networkOrder.count > cacheLimit {
+        if networkOrder.count > engine.backend.sizesKept {
             networks[networkOrder.removeFirst()] = nil
         }
         return network

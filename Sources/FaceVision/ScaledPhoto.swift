@@ -2,10 +2,11 @@ import Foundation
 
 /// A photo decoded for detection. A JPEG much larger than the detector's input is decoded at 1/2,
 /// 1/4 or 1/8 scale by libjpeg (DCT scaling: a fraction of the work of a full decode) as long as the
-/// result still has at least the pixels the detector works at. Faces found in it are given in the
-/// full photo's coordinates. Crops for FaceNet and thumbnails come from the reduced image when each
-/// face has at least as many pixels there as the crop will have; otherwise the full-resolution
-/// photo is decoded for them.
+/// result keeps at least 95 % of the side the detector works at (a 4032x3024 phone photo is decoded at
+/// 1008x756 for a detector at 1024: a quarter of the pixels of 2016x1512, and no resize). Faces found
+/// in it are given in the full photo's coordinates. Crops for FaceNet and thumbnails come from the
+/// most reduced decode in which every face has the pixels its crop needs: the detector's image, or the
+/// photo decoded again at a larger scale, or at full size.
 ///
 /// ```swift
 /// let photo = try ScaledPhoto(contentsOf: url, detectionSide: 1024)
@@ -23,7 +24,8 @@ public final class ScaledPhoto: @unchecked Sendable {
     public let reduction: Int
     private let data: Data?
     private let lock = NSLock()
-    private var full: Image?
+    /// Decodes at larger scales than `image`, by reduction.
+    private var decoded: [Int: Image] = [:]
 
     /// A picture that is already full size (a video frame).
     public init(image: Image) {
@@ -32,7 +34,6 @@ public final class ScaledPhoto: @unchecked Sendable {
         height = image.height
         reduction = 1
         data = nil
-        full = image
     }
 
     /// Reads a photo; a JPEG whose longer side is at least twice `detectionSide` is decoded reduced.
@@ -51,7 +52,6 @@ public final class ScaledPhoto: @unchecked Sendable {
             width = image.width
             height = image.height
             self.data = nil
-            full = image
         } else {
             // The header gives the stored size; the EXIF orientation may have turned it.
             var (w, h) = header!
@@ -62,40 +62,53 @@ public final class ScaledPhoto: @unchecked Sendable {
         }
     }
 
-    /// The largest of 1, 2, 4, 8 that keeps the longer side at or above `detectionSide`.
+    /// How far below the detector's side a reduced decode may fall.
+    static let detectionSideTolerance = 0.95
+
+    /// The largest of 1, 2, 4, 8 that keeps the longer side at or above 95 % of `detectionSide`.
     static func reduction(longerSide: Int, detectionSide: Int) -> Int {
+        let minimum = Int((Double(detectionSide) * detectionSideTolerance).rounded(.up))
         var reduction = 1
-        while reduction < 8, (longerSide + 2 * reduction - 1) / (2 * reduction) >= detectionSide { reduction *= 2 }
+        while reduction < 8, reducedSide(longerSide, by: 2 * reduction) >= minimum { reduction *= 2 }
         return reduction
     }
 
-    /// Horizontal and vertical size of `image` relative to the full photo.
-    private var scale: (x: Float, y: Float) { (Float(image.width) / Float(width), Float(image.height) / Float(height)) }
+    /// A side's length after libjpeg's scaled decode (it rounds up).
+    static func reducedSide(_ side: Int, by reduction: Int) -> Int { (side + reduction - 1) / reduction }
 
     /// Faces found in `image`, in the full photo's coordinates.
     public func fullResolution(_ faces: [DetectedFace]) -> [DetectedFace] {
         guard reduction > 1 else { return faces }
-        return faces.map { $0.scaled(x: 1 / scale.x, y: 1 / scale.y) }
+        let (sx, sy) = scale(of: image)
+        return faces.map { $0.scaled(x: 1 / sx, y: 1 / sy) }
     }
 
-    /// The picture to crop `faces` (full-resolution coordinates) from for `pixels`-wide crops, and the
-    /// faces in its coordinates: the reduced image when every face box spans at least `pixels` there,
-    /// else the full-resolution photo.
-    public func source(for faces: [DetectedFace], pixels: Int) throws -> (image: Image, faces: [DetectedFace]) {
-        let (sx, sy) = scale
-        if reduction == 1 || faces.allSatisfy({ $0.size * min(sx, sy) >= Float(pixels) }) {
-            return (image, reduction == 1 ? faces : faces.map { $0.scaled(x: sx, y: sy) })
-        }
-        return (try fullImage(), faces)
+    /// The picture to crop `faces` (full-resolution coordinates) from, and the faces in its coordinates:
+    /// the most reduced decode (the detector's image first) in which every face spans at least
+    /// `faceSize` pixels; the full-resolution photo when none does.
+    public func source(for faces: [DetectedFace], faceSize: Float) throws -> (image: Image, faces: [DetectedFace]) {
+        let smallest = faces.map(\.size).min() ?? .infinity
+        var reduction = self.reduction
+        while reduction > 1, smallest / Float(reduction) < faceSize { reduction /= 2 }
+        let picture = try decode(reduction)
+        guard reduction > 1 else { return (picture, faces) }
+        let (sx, sy) = scale(of: picture)
+        return (picture, faces.map { $0.scaled(x: sx, y: sy) })
     }
 
-    /// The photo at full resolution, decoded on first use.
-    public func fullImage() throws -> Image {
+    /// Horizontal and vertical size of `picture` relative to the full photo.
+    private func scale(of picture: Image) -> (x: Float, y: Float) {
+        (Float(picture.width) / Float(width), Float(picture.height) / Float(height))
+    }
+
+    /// The photo decoded at `reduction` (the detector's image at its own), decoded on first use.
+    private func decode(_ reduction: Int) throws -> Image {
+        if reduction == self.reduction || data == nil { return image }
         lock.lock()
         defer { lock.unlock() }
-        if let full { return full }
-        let decoded = try Image(data: data!)
-        full = decoded
-        return decoded
+        if let picture = decoded[reduction] { return picture }
+        let picture = try Image(data: data!, reduction: reduction)
+        decoded[reduction] = picture
+        return picture
     }
 }

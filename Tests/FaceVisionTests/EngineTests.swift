@@ -1,5 +1,6 @@
 @testable import FaceVision
 import Foundation
+import Synchronization
 import Testing
 
 /// OpenVINO against OpenCV dnn, the oracle: same faces, boxes, landmarks, scores and embeddings on
@@ -112,9 +113,8 @@ struct EngineTests {
     }
 
     @Test func openVINOBatchedEqualsOneByOne() throws {
-        // 13 faces at batch size 8: passes of 8, 4 and 1, each a model of its own.
+        // 13 faces at batch size 8: passes of 8 and 5 through one compiled graph.
         let crops = Array(try Self.crops.get().prefix(13))
-        #expect(FaceNet.batchSizes(for: 13, batchSize: 8, dynamic: false) == [8, 4, 1])
         let engine = try Self.openVINO(.f32)
         let single = try Self.embeddings(engine, batchSize: 1, crops: crops)
         let batched = try Self.embeddings(engine, batchSize: 8, crops: crops)
@@ -125,11 +125,29 @@ struct EngineTests {
         }
     }
 
-    @Test func batchSplits() {
-        #expect(FaceNet.batchSizes(for: 0, batchSize: 8, dynamic: false) == [])
-        #expect(FaceNet.batchSizes(for: 16, batchSize: 8, dynamic: false) == [8, 8])
-        #expect(FaceNet.batchSizes(for: 7, batchSize: 8, dynamic: false) == [4, 2, 1])
-        #expect(FaceNet.batchSizes(for: 13, batchSize: 8, dynamic: true) == [8, 5])
+    /// One OpenVINO network serves several threads at once (each forward pass on an inference request of its
+    /// own), with the results it gives one at a time.
+    @Test func oneNetworkServesConcurrentCallers() throws {
+        let engine = try Self.openVINO(.f32)
+        let facenet = try FaceNet(modelURL: Fixtures.models.ensure(.faceNet), batchSize: 4, engine: engine)
+        let crops = try Self.crops.get()
+        let parts = (0..<4).map { part in Array(crops[(part * 10)..<(part * 10 + 6 + part)]) }
+        let expected = try parts.map { try facenet.embed(crops: $0) }
+        let results = Mutex<[Int: [FaceEmbedding]]>([:])
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let embeddings = try? facenet.embed(crops: parts[i % 4])
+            results.withLock { $0[i] = embeddings }
+        }
+        let got = results.withLock { $0 }
+        #expect(got.count == 8)
+        for i in 0..<8 {
+            let actual = try #require(got[i], "call \(i) failed")
+            let difference = zip(expected[i % 4], actual).flatMap { zip($0.vector, $1.vector).map { abs($0 - $1) } }.max() ?? 1
+            #expect(actual.count == expected[i % 4].count && difference < 1e-5, "call \(i): differs by \(difference)")
+        }
+    }
+
+    @Test func paddedSizes() {
         #expect(RetinaFace.padded(481, step: 128) == 512 && RetinaFace.padded(640, step: 128) == 640)
         #expect(RetinaFace.padded(641, step: 32) == 672 && RetinaFace.padded(100, step: 50) == 128)
     }

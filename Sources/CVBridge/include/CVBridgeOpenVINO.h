@@ -13,7 +13,7 @@ extern "C" {
 
 /// The loaded library and its ov_core. Never freed: OpenVINO's thread pools outlive any unload.
 typedef struct cvb_ov_runtime cvb_ov_runtime;
-/// A graph compiled for the CPU at one input shape, with one inference request.
+/// A graph compiled for the CPU, with a pool of inference requests: several threads may run it at once.
 typedef struct cvb_ov_net cvb_ov_net;
 
 /// dlopens `library_path` (libopenvino_c.so.*; RPATH $ORIGIN finds the rest beside it), resolves the
@@ -25,18 +25,19 @@ void cvb_ov_version(const cvb_ov_runtime *runtime, char *out, size_t outlen);
 int cvb_ov_cpu_property(const cvb_ov_runtime *runtime, const char *key, char *out, size_t outlen, char *err,
                         size_t errlen);
 
-/// Reads a graph file (a TensorFlow frozen graph, by path), fixes its single input to `shape`
-/// (float32), and compiles it for the CPU with the given properties (`keys[i]` = `values[i]`).
-cvb_ov_net *cvb_ov_compile(cvb_ov_runtime *runtime, const char *graph_path, const int64_t *shape, int dims,
-                           const char *const *keys, const char *const *values, int n_properties, char *err,
-                           size_t errlen);
+/// Compiles a graph file (a TensorFlow frozen graph, by path, its input's shape as the file declares it)
+/// for the CPU with the given properties (`keys[i]` = `values[i]`). With CACHE_DIR among them, a graph
+/// compiled before is loaded from the cache without being read.
+cvb_ov_net *cvb_ov_compile(cvb_ov_runtime *runtime, const char *graph_path, const char *const *keys,
+                           const char *const *values, int n_properties, char *err, size_t errlen);
 void cvb_ov_net_free(cvb_ov_net *net);
 /// A property of the compiled graph as text (e.g. the INFERENCE_PRECISION_HINT it runs with).
 int cvb_ov_net_property(const cvb_ov_net *net, const char *key, char *out, size_t outlen, char *err, size_t errlen);
-/// Runs one inference on `input` (float32, the compiled shape) and copies out the named output
-/// tensors, as cvb_net_forward does.
-int cvb_ov_infer(cvb_ov_net *net, const float *input, const char *const *output_names, int n_outputs,
-                 cvb_tensor *outputs, char *err, size_t errlen);
+/// Runs one inference on `input` (float32, of shape `input_shape`, which the compiled input admits) and
+/// copies out the named output tensors, as cvb_net_forward does. Safe to call from several threads at once:
+/// each call takes an idle inference request or makes one.
+int cvb_ov_infer(cvb_ov_net *net, const float *input, const int64_t *input_shape, int dims,
+                 const char *const *output_names, int n_outputs, cvb_tensor *outputs, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -28,12 +28,16 @@ extension FRS {
         @Option(parsing: .upToNextOption, help: "Batch sizes to compare for embedding.") var batchSizes: [Int] = [1, 8]
         @Option(help: "Repeat each step measurement this many times and keep the best.") var repeats = 1
         @Flag(help: "Leave out the end-to-end pipeline run.") var noPipeline = false
+        @Flag(help: "Only the end-to-end pipeline run: leave out decoding, detection and embedding step by step.") var onlyPipeline = false
+        @Option(help: "Detection workers in the pipeline run (default: the library's setting).") var workers: Int?
         @Option(help: ArgumentHelp("A video to measure frame reading on.", valueName: "file"), completion: .file()) var video: String?
         @Option(help: ArgumentHelp("Seconds between the video frames read.", valueName: "seconds")) var videoInterval = 1.0
         @OptionGroup var modelOptions: ModelOptions
 
         func validate() throws {
             guard batchSizes.allSatisfy({ $0 >= 1 }) else { throw ValidationError("batch sizes must be at least 1") }
+            if let workers, !(1...64).contains(workers) { throw ValidationError("--workers must be between 1 and 64") }
+            if noPipeline && onlyPipeline { throw ValidationError("--no-pipeline and --only-pipeline leave nothing to measure") }
             if let side, side < 32 { throw ValidationError("--side must be at least 32") }
         }
 
@@ -43,6 +47,19 @@ extension FRS {
             guard !files.isEmpty else { throw ValidationError("no photos in \(folder)") }
             var detection = RetinaFace.Options()
             if let side { detection.longerSide = side...side }
+
+            let store = try modelOptions.store
+            var configurations: [(EngineChoice, Precision)] = []
+            for engine in engines {
+                if engine == .opencv { configurations.append((.opencv, .f32)) } else { configurations += precisions.map { (engine, $0) } }
+            }
+            if onlyPipeline {
+                for (choice, precision) in configurations {
+                    print("\n== \(choice.rawValue), precision \(precision.rawValue)")
+                    try await benchmarkPipeline(engine: choice, precision: precision, photos: files.count)
+                }
+                return
+            }
 
             var photos: [ScaledPhoto] = []
             let full = try best(of: repeats) { for url in files { _ = try? Image(contentsOf: url) } }
@@ -56,11 +73,6 @@ extension FRS {
             print(String(format: "decode, as the pipeline: %7.1f ms per photo (%d of %d JPEGs at reduced scale)", scaled * 1000 / Double(files.count),
                          reduced, photos.count))
 
-            let store = try modelOptions.store
-            var configurations: [(EngineChoice, Precision)] = []
-            for engine in engines {
-                if engine == .opencv { configurations.append((.opencv, .f32)) } else { configurations += precisions.map { (engine, $0) } }
-            }
             for (choice, precision) in configurations {
                 let engine = try InferenceEngine.select(choice, precision: precision, models: store, notice: Console.status)
                 print("\n== \(engine)")
@@ -79,7 +91,7 @@ extension FRS {
                          Double(photos.count) / detectSeconds, faceCount))
 
             let crops = try zip(photos, faces).flatMap { photo, found in
-                let (image, inImage) = try photo.source(for: photo.fullResolution(found), pixels: FaceNet.inputSide)
+                let (image, inImage) = try photo.source(for: photo.fullResolution(found), faceSize: Float(FaceNet.inputSide) / (1 + FaceNet.cropMargin))
                 return try inImage.map { face in
                     try image.cropped(to: FaceNet.cropRect(for: face.box, in: image), width: FaceNet.inputSide, height: FaceNet.inputSide,
                                       pad: false, interpolation: .linear)
@@ -113,6 +125,7 @@ extension FRS {
             settings.engine = engine
             settings.precision = precision
             if let side { settings.detection.maxSide = side }
+            if let workers { settings.workers = workers }
             try settings.dataDirectory.create()
             let started = Date()
             let summary = try await withFaceStore(settings.database) { store in
