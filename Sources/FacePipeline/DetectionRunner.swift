@@ -86,6 +86,9 @@ public final class DetectionRunner: Sendable {
     let logger: Logger
     /// What the networks run on.
     public let engine: InferenceEngine
+    /// The embedder of the first worker when `options.embed`: for faces that still need an embedding after the
+    /// run, without loading FaceNet again.
+    public var embedder: FaceNet? { embedders.first }
 
     public init(store: any FaceStore, models: ModelStore, dataDirectory: DataDirectory, options: Options,
                 stop: StopSignal = StopSignal(), logger: Logger = Logger(label: "frs.detect"),

@@ -80,7 +80,7 @@ public struct PipelineCycle: Sendable {
             try await runner.recover()
             summary.detection = try await runner.run(onEvent: onDetected)
             if !stop.isStopped {
-                let facenet = try settings.faceNet(engine: runner.engine, progress: progress)
+                let facenet = try runner.embedder ?? settings.faceNet(engine: runner.engine, progress: progress)
                 summary.embedded = try await EmbeddingRunner(store: store, facenet: facenet, pathMapping: settings.pathMapping,
                                                              stop: stop).run().faces
             }

@@ -65,23 +65,29 @@ public final class FaceNet: @unchecked Sendable {
     public init(modelURL: URL, batchSize: Int = 8, flip: Bool = false, engine: InferenceEngine) throws {
         self.engine = engine
         self.flip = flip
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: modelURL))
-        } catch {
-            throw VisionError.model("cannot read FaceNet graph at \(modelURL.path): \(error.localizedDescription)")
+        guard FileManager.default.isReadableFile(atPath: modelURL.path) else {
+            throw VisionError.model("cannot read FaceNet graph at \(modelURL.path): no such readable file")
         }
-        var graph = try GraphDef(bytes: bytes)
-        // The frozen graph folded batch size 1 into two reshape constants; -1 lets any batch through.
-        try graph.replaceWithInt32Constant("InceptionResnetV1/Logits/Flatten/flatten/Reshape/shape/_1__cf__3", values: [-1, 1792])
-        try graph.replaceWithInt32Constant("InceptionResnetV1/Bottleneck/BatchNorm/Shape/_0__cf__2", values: [-1, Int32(Self.dimension)])
-        // Cut at the bottleneck, so that it is the graph's output (engines that return only the
-        // final nodes see it); the L2 normalisation after it is done here.
-        try graph.prune(keeping: [Self.bottleneck])
+        let recipe = GraphRecipe(source: modelURL, edits: "any batch, cut at \(Self.bottleneck)") {
+            let bytes: [UInt8]
+            do {
+                bytes = Array(try Data(contentsOf: modelURL))
+            } catch {
+                throw VisionError.model("cannot read FaceNet graph at \(modelURL.path): \(error.localizedDescription)")
+            }
+            var graph = try GraphDef(bytes: bytes)
+            // The frozen graph folded batch size 1 into two reshape constants; -1 lets any batch through.
+            try graph.replaceWithInt32Constant("InceptionResnetV1/Logits/Flatten/flatten/Reshape/shape/_1__cf__3", values: [-1, 1792])
+            try graph.replaceWithInt32Constant("InceptionResnetV1/Bottleneck/BatchNorm/Shape/_0__cf__2", values: [-1, Int32(Self.dimension)])
+            // Cut at the bottleneck, so that it is the graph's output (engines that return only the
+            // final nodes see it); the L2 normalisation after it is done here.
+            try graph.prune(keeping: [Self.bottleneck])
+            return graph
+        }
         let side = Self.inputSide
         // Any batch size: one compiled graph for every pass.
         let input = engine.backend.layout == .nchw ? [-1, 3, side, side] : [-1, side, side, 3]
-        self.graph = try engine.backend.load(graph, name: "facenet", input: "input", inputShape: input, outputs: [Self.bottleneck])
+        self.graph = try engine.backend.load(recipe, name: "facenet", input: "input", inputShape: input, outputs: [Self.bottleneck])
         self.batchSize = max(1, batchSize)
     }
 

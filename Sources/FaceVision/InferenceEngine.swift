@@ -45,7 +45,23 @@ protocol InferenceBackend: Sendable {
     /// Prepares `graph`, fed at its placeholder `input` with tensors of `inputShape` (the engine's layout;
     /// -1: any size on that axis), whose results are the nodes `outputs`. `name` appears in errors and
     /// file names.
-    func load(_ graph: GraphDef, name: String, input: String, inputShape: [Int], outputs: [String]) throws -> any CompiledGraph
+    func load(_ graph: GraphRecipe, name: String, input: String, inputShape: [Int], outputs: [String]) throws -> any CompiledGraph
+}
+
+/// A graph as its source file and the edits made to it: `identity` names the result without making it
+/// (an engine that keeps prepared graphs on disk finds them by it), `make` makes it.
+struct GraphRecipe {
+    /// The source file's path, size and modification time, and what was done to it.
+    let identity: String
+    let make: () throws -> GraphDef
+
+    init(source: URL, edits: String, make: @escaping () throws -> GraphDef) {
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: source.path)) ?? [:]
+        let size = (attributes[.size] as? Int) ?? -1
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        identity = "\(source.path) \(size) \(modified) \(edits)"
+        self.make = make
+    }
 }
 
 /// The engine the networks run on, with its version and precision.
@@ -129,7 +145,8 @@ struct OpenCVBackend: InferenceBackend {
     var sizesKept: Int { 2 }
     var paddingStep: Int { 32 }
 
-    func load(_ graph: GraphDef, name: String, input: String, inputShape: [Int], outputs: [String]) throws -> any CompiledGraph {
+    func load(_ recipe: GraphRecipe, name: String, input: String, inputShape: [Int], outputs: [String]) throws -> any CompiledGraph {
+        let graph = try recipe.make()
         // OpenCV fuses a BiasAdd into the convolution before it; the fused layer keeps the Conv2D's name.
         let layers = outputs.map { output -> String in
             guard let node = graph.node(named: output), node.op == "BiasAdd", let source = node.sourceNodes.first,

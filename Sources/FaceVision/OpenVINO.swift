@@ -121,18 +121,24 @@ struct OpenVINOBackend: InferenceBackend {
     var sizesKept: Int { 12 }
     var paddingStep: Int { 128 }
 
-    func load(_ graph: GraphDef, name: String, input: String, inputShape: [Int], outputs: [String]) throws -> any CompiledGraph {
-        var graph = graph
-        try graph.setPlaceholderShape(input, to: inputShape)
-        let bytes = graph.serialized()
-        let digest = SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
+    func load(_ recipe: GraphRecipe, name: String, input: String, inputShape: [Int], outputs: [String]) throws -> any CompiledGraph {
+        // Named by what it is made of, so that a graph written before is used without reading its source
+        // (FaceNet's is 90 MB) or editing it again; a digest beside it proves it is the one written.
+        let key = "\(recipe.identity) input \(input) \(inputShape) outputs \(outputs)"
+        let digest = SHA256.hash(data: Data(key.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
         let safeName = name.map { $0.isLetter || $0.isNumber ? $0 : "-" }
         let url = models.graphDirectory.appendingPathComponent("\(String(safeName))-\(digest).pb")
-        let fm = FileManager.default
-        if !fm.fileExists(atPath: url.path) {
+        let digestURL = url.appendingPathExtension("sha256")
+        let written = (try? String(contentsOf: digestURL, encoding: .utf8)).map { models.verify(url, size: nil, sha256: $0) == .installed } ?? false
+        if !written {
+            var graph = try recipe.make()
+            try graph.setPlaceholderShape(input, to: inputShape)
+            let bytes = Data(graph.serialized())
             do {
-                try fm.createDirectory(at: models.graphDirectory, withIntermediateDirectories: true)
-                try Data(bytes).write(to: url, options: .atomic)
+                try FileManager.default.createDirectory(at: models.graphDirectory, withIntermediateDirectories: true)
+                try bytes.write(to: url, options: .atomic)
+                let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                try sha.write(to: digestURL, atomically: true, encoding: .utf8)
             } catch {
                 throw VisionError.model("cannot write the patched \(name) graph to \(url.path): \(error.localizedDescription). Set FRS_MODELS to a writable folder.")
             }

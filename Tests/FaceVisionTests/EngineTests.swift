@@ -147,6 +147,32 @@ struct EngineTests {
         }
     }
 
+    /// A patched graph is written once and then used without being made again; one that changed on disk
+    /// is made and written again.
+    @Test func patchedGraphsAreWrittenOnceAndRepairedWhenChanged() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let models = ModelStore(directory: directory)
+        let runtime = try OpenVINORuntime.load(from: Fixtures.models)
+        let engine = InferenceEngine(kind: .openVINO, version: runtime.version, precision: "f32",
+                                     backend: OpenVINOBackend(runtime: runtime, models: models, precision: "f32", streams: 1))
+        let photo = try Image(contentsOf: Fixtures.seedPhoto("Jenny.jpg"))
+        func detect() throws -> [DetectedFace] { try Self.detector(engine).detect(in: photo) }
+        let expected = try detect()
+        let graphs = try FileManager.default.contentsOfDirectory(at: models.graphDirectory, includingPropertiesForKeys: nil)
+        let graph = try #require(graphs.first { $0.pathExtension == "pb" })
+        #expect(graphs.count == 2, "one graph and its digest: \(graphs.map(\.lastPathComponent))")
+        let written = try FileManager.default.attributesOfItem(atPath: graph.path)[.modificationDate] as? Date
+
+        #expect(try detect().count == expected.count)
+        #expect(try FileManager.default.attributesOfItem(atPath: graph.path)[.modificationDate] as? Date == written, "not written again")
+
+        try Data("not a graph".utf8).write(to: graph)
+        #expect(try detect().count == expected.count)
+        let digest = try String(contentsOf: graph.appendingPathExtension("sha256"), encoding: .utf8)
+        #expect(try ModelStore.sha256(of: graph) == digest, "the changed graph was made and written again")
+    }
+
     @Test func paddedSizes() {
         #expect(RetinaFace.padded(481, step: 128) == 512 && RetinaFace.padded(640, step: 128) == 640)
         #expect(RetinaFace.padded(641, step: 32) == 672 && RetinaFace.padded(100, step: 50) == 128)
