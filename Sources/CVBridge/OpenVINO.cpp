@@ -44,7 +44,6 @@ struct api {
     status (*core_compile_model_from_file_props)(const core *, const char *, const char *, size_t, const property *,
                                                  compiled_model **);
     status (*compiled_model_create_infer_request)(const compiled_model *, infer_request **);
-    status (*compiled_model_get_property)(const compiled_model *, const char *, char **);
     void (*compiled_model_free)(compiled_model *);
     status (*shape_create)(int64_t, const int64_t *, shape *);
     status (*shape_free)(shape *);
@@ -219,7 +218,6 @@ cvb_ov_runtime *cvb_ov_load(const char *library_path, char *err, size_t errlen) 
     resolve(library, "ov_core_get_property", a.core_get_property, missing);
     resolve(library, "ov_core_compile_model_from_file_props", a.core_compile_model_from_file_props, missing);
     resolve(library, "ov_compiled_model_create_infer_request", a.compiled_model_create_infer_request, missing);
-    resolve(library, "ov_compiled_model_get_property", a.compiled_model_get_property, missing);
     resolve(library, "ov_compiled_model_free", a.compiled_model_free, missing);
     resolve(library, "ov_shape_create", a.shape_create, missing);
     resolve(library, "ov_shape_free", a.shape_free, missing);
@@ -294,18 +292,6 @@ void cvb_ov_net_free(cvb_ov_net *net) {
     for (ov::infer_request *request : net->all) net->runtime->api.infer_request_free(request);
     net->runtime->api.compiled_model_free(net->compiled);
     delete net;
-}
-
-int cvb_ov_net_property(const cvb_ov_net *net, const char *key, char *out, size_t outlen, char *err, size_t errlen) {
-    const ov::api &a = net->runtime->api;
-    char *value = nullptr;
-    ov::status status = a.compiled_model_get_property(net->compiled, key, &value);
-    if (status != ov::OK) {
-        writeText(err, errlen, failure(a, std::string("reading property ") + key, status));
-        return -1;
-    }
-    writeText(out, outlen, take(a, value));
-    return 0;
 }
 
 int cvb_ov_infer(cvb_ov_net *net, const float *input, const int64_t *input_shape, int dims,

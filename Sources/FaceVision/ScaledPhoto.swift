@@ -36,7 +36,7 @@ public final class ScaledPhoto: @unchecked Sendable {
         data = nil
     }
 
-    /// Reads a photo; a JPEG whose longer side is at least twice `detectionSide` is decoded reduced.
+    /// Reads a photo; a JPEG large enough for `reduction(longerSide:detectionSide:)` is decoded reduced.
     public init(contentsOf url: URL, detectionSide: Int) throws {
         let data = try Image.readFile(url)
         let header = data.withUnsafeBytes { ImageHeader.dimensions(of: $0) }

@@ -31,8 +31,6 @@ int cvb_ov_cpu_property(const cvb_ov_runtime *runtime, const char *key, char *ou
 cvb_ov_net *cvb_ov_compile(cvb_ov_runtime *runtime, const char *graph_path, const char *const *keys,
                            const char *const *values, int n_properties, char *err, size_t errlen);
 void cvb_ov_net_free(cvb_ov_net *net);
-/// A property of the compiled graph as text (e.g. the INFERENCE_PRECISION_HINT it runs with).
-int cvb_ov_net_property(const cvb_ov_net *net, const char *key, char *out, size_t outlen, char *err, size_t errlen);
 /// Runs one inference on `input` (float32, of shape `input_shape`, which the compiled input admits) and
 /// copies out the named output tensors, as cvb_net_forward does. Safe to call from several threads at once:
 /// each call takes an idle inference request or makes one.
