@@ -69,13 +69,7 @@ public final class FaceNet: @unchecked Sendable {
             throw VisionError.model("cannot read FaceNet graph at \(modelURL.path): no such readable file")
         }
         let recipe = GraphRecipe(source: modelURL, edits: "any batch, cut at \(Self.bottleneck)") {
-            let bytes: [UInt8]
-            do {
-                bytes = Array(try Data(contentsOf: modelURL))
-            } catch {
-                throw VisionError.model("cannot read FaceNet graph at \(modelURL.path): \(error.localizedDescription)")
-            }
-            var graph = try GraphDef(bytes: bytes)
+            var graph = try GraphDef(contentsOf: modelURL, model: "FaceNet")
             // The frozen graph folded batch size 1 into two reshape constants; -1 lets any batch through.
             try graph.replaceWithInt32Constant("InceptionResnetV1/Logits/Flatten/flatten/Reshape/shape/_1__cf__3", values: [-1, 1792])
             try graph.replaceWithInt32Constant("InceptionResnetV1/Bottleneck/BatchNorm/Shape/_0__cf__2", values: [-1, Int32(Self.dimension)])

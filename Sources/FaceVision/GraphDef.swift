@@ -37,6 +37,17 @@ struct GraphDef {
         self.nodes = nodes
     }
 
+    /// Reads and parses the graph file of `model` (a name for errors: "FaceNet", "RetinaFace").
+    init(contentsOf url: URL, model: String) throws {
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try Data(contentsOf: url))
+        } catch {
+            throw VisionError.model("cannot read \(model) graph at \(url.path): \(error.localizedDescription)")
+        }
+        try self.init(bytes: bytes)
+    }
+
     func serialized() -> [UInt8] {
         var writer = ProtobufWriter()
         for node in nodes { writer.writeBytes(field: 1, node.encoded) }

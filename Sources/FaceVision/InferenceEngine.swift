@@ -57,9 +57,7 @@ struct GraphRecipe {
 
     init(source: URL, edits: String, make: @escaping () throws -> GraphDef) {
         let attributes = (try? FileManager.default.attributesOfItem(atPath: source.path)) ?? [:]
-        let size = (attributes[.size] as? Int) ?? -1
-        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        identity = "\(source.path) \(size) \(modified) \(edits)"
+        identity = "\(source.path) \(ModelStore.verificationStamp(attributes)) \(edits)"
         self.make = make
     }
 }

@@ -68,7 +68,7 @@ public struct ModelStore: Sendable {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return .missing }
         let size = (attributes[.size] as? Int) ?? -1
         if let expectedSize, size != expectedSize { return .corrupt("\(url.lastPathComponent): size \(size) bytes, expected \(expectedSize)") }
-        let stamp = verificationStamp(attributes)
+        let stamp = Self.verificationStamp(attributes)
         if (try? String(contentsOf: stampURL(for: url), encoding: .utf8)) == stamp { return .installed }
         guard let digest = try? Self.sha256(of: url) else { return .corrupt("\(url.lastPathComponent): unreadable") }
         guard digest == sha256 else { return .corrupt("\(url.lastPathComponent): SHA-256 \(digest), expected \(sha256)") }
@@ -144,7 +144,7 @@ public struct ModelStore: Sendable {
 
     func writeStamp(for url: URL) {
         if let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) {
-            try? verificationStamp(attributes).write(to: stampURL(for: url), atomically: true, encoding: .utf8)
+            try? Self.verificationStamp(attributes).write(to: stampURL(for: url), atomically: true, encoding: .utf8)
         }
     }
 
@@ -183,7 +183,8 @@ public struct ModelStore: Sendable {
         url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).verified")
     }
 
-    private func verificationStamp(_ attributes: [FileAttributeKey: Any]) -> String {
+    /// A file's size and modification time: what tells that it was rewritten.
+    static func verificationStamp(_ attributes: [FileAttributeKey: Any]) -> String {
         let size = (attributes[.size] as? Int) ?? -1
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         return "\(size) \(modified)"

@@ -51,13 +51,7 @@ public final class RetinaFace: @unchecked Sendable {
 
     public init(modelURL: URL, options: Options = Options(), engine: InferenceEngine) throws {
         self.engine = engine
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: modelURL))
-        } catch {
-            throw VisionError.model("cannot read RetinaFace graph at \(modelURL.path): \(error.localizedDescription)")
-        }
-        var graph = try GraphDef(bytes: bytes)
+        var graph = try GraphDef(contentsOf: modelURL, model: "RetinaFace")
         try graph.prune(keeping: Self.graphOutputs)
         // The FPN upsampling sizes are computed from the input's shape, which OpenCV cannot import
         // (and OpenVINO runs faster without); they are frozen per input size in `network(for:)`.
