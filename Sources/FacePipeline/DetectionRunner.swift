@@ -99,9 +99,9 @@ public final class DetectionRunner: Sendable {
         self.logger = logger
         let model = try models.ensure(.retinaFace, progress: progress)
         let workers = max(1, options.workers)
-        // Several workers share the cores: one forward pass per core does more than one pass on all cores
-        // (OpenVINO, 2 cores: RetinaFace +17 %, FaceNet +28 % inferences per second with two single-core
-        // streams). OpenVINO runs one compiled network for all workers, each on a stream of its own.
+        // Several workers share the cores. OpenVINO runs one compiled network for all workers, each forward
+        // pass on a stream of its own (a share of the cores); one worker is the default, since two measured
+        // slower end to end on two cores (docs/benchmarks.md).
         let engine = try InferenceEngine.select(options.engine, precision: options.precision, models: models, streams: workers,
                                                 notice: progress)
         self.engine = engine
