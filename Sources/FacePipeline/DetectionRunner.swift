@@ -100,8 +100,7 @@ public final class DetectionRunner: Sendable {
         let model = try models.ensure(.retinaFace, progress: progress)
         let workers = max(1, options.workers)
         // Several workers share the cores. OpenVINO runs one compiled network for all workers, each forward
-        // pass on a stream of its own (a share of the cores); one worker is the default, since two measured
-        // slower end to end on two cores (docs/benchmarks.md).
+        // pass on a stream of its own (a share of the cores).
         let engine = try InferenceEngine.select(options.engine, precision: options.precision, models: models, streams: workers,
                                                 notice: progress)
         self.engine = engine

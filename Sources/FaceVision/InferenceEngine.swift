@@ -99,8 +99,8 @@ public final class InferenceEngine: Sendable, CustomStringConvertible {
 
     /// OpenVINO from the models cache; throws when it is not installed, fails verification or does not load.
     /// `streams` is how many forward passes run at once (one per worker): the cores are split between
-    /// them (on two cores, RetinaFace at 1024x768 did 0-13 % more inferences per second that way than one
-    /// pass on both cores; docs/benchmarks.md).
+    /// them (on two cores, two one-thread streams did 4-19 % more RetinaFace and 11-14 % more FaceNet
+    /// inferences per second than one stream on both cores; docs/benchmarks.md).
     public static func openVINO(models: ModelStore, precision: Precision = .auto, streams: Int = 1) throws -> InferenceEngine {
         let runtime = try OpenVINORuntime.load(from: models)
         let effective = runtime.effectivePrecision(precision)

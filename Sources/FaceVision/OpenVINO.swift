@@ -114,11 +114,13 @@ struct OpenVINOBackend: InferenceBackend {
 
     var layout: TensorLayout { .nhwc }
     var runsConcurrently: Bool { true }
-    // A compiled RetinaFace with its request takes about 60 MB at 1024x768; building one from the cache
-    // costs about three forward passes. On a mixed library (339 photos: LFW, WIDER FACE, the sample
-    // photos) a padding step of 128 makes 17 sizes for 3 % more pixels than a step of 32 (40 sizes), and
-    // keeping 12 built 17 networks; the step of 32 built 58.
-    var sizesKept: Int { 12 }
+    // A compiled RetinaFace holds its buffers for each stream (at 1024x768: about 60 MB in bf16, 140 MB in
+    // f32, 250 MB in f32 with two streams); building one from the cache costs about three forward passes. On
+    // a mixed library (339 photos: LFW, WIDER FACE, the sample photos) a padding step of 128 makes 17 sizes
+    // for 3 % more pixels than a step of 32 (40 sizes), and keeping 12 built 17 networks; the step of 32
+    // built 58. With more streams fewer sizes are kept, so that memory stays near one worker's: on that
+    // library two workers peaked at 2.0 GB, one at 1.7 GB (two keeping 12: 2.7 GB).
+    var sizesKept: Int { max(4, 12 / streams) }
     var paddingStep: Int { 128 }
 
     func load(_ recipe: GraphRecipe, name: String, input: String, inputShape: [Int], outputs: [String]) throws -> any CompiledGraph {
@@ -145,7 +147,13 @@ struct OpenVINOBackend: InferenceBackend {
         }
         var properties = ["PERFORMANCE_HINT": "LATENCY", "CACHE_DIR": models.compiledCacheDirectory.path,
                           "INFERENCE_PRECISION_HINT": precision]
-        if streams > 1 { properties["NUM_STREAMS"] = String(streams) }
+        if streams > 1 {
+            properties["NUM_STREAMS"] = String(streams)
+            // Each compiled graph pins its stream threads on its own, stream i to core i in every graph: two
+            // workers, one in RetinaFace and one in FaceNet, then share one core while the other idles (on
+            // two cores a pass took 2.6x as long as one worker's pass on both; unpinned 2.1x).
+            properties["ENABLE_CPU_PINNING"] = "NO"
+        }
         // TensorFlow names a node's first output `name:0`.
         return try OpenVINOGraph(runtime: runtime, path: url.path, name: name, outputs: outputs.map { $0 + ":0" },
                                  properties: properties)

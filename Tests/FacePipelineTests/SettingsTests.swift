@@ -77,7 +77,7 @@ struct SettingsTests {
         } catch let error as SettingsError {
             #expect(error.description == "web_token = ***: expected a value")
         }
-        #expect(settings.workers == 1 && settings.detection.threshold == 0.9, "a rejected value changes nothing")
+        #expect(settings.workers == Settings.defaultWorkers && settings.detection.threshold == 0.9, "a rejected value changes nothing")
     }
 
     @Test("a line that is not `key = value` names the file and line")

@@ -16,14 +16,14 @@ for round in $(seq "$rounds"); do
   end=$(date +%s.%N)
   rm -rf "$lib"
   echo "round $round frs: $n images, $(echo "$end - $start" | bc) s, $(echo "scale=2; $n / ($end - $start)" | bc) images/s"
-  # Two detection workers: two inferences at a time on the CPU's cores.
+  # One detection worker (the default is one per core): one inference at a time on all cores.
   lib=$(mktemp -d)
   start=$(date +%s.%N)
   HOME=$lib FRS_DATA=$lib/data "$frs" add "$dir" > /dev/null 2>&1
-  HOME=$lib FRS_DATA=$lib/data "$frs" run --workers 2 > /dev/null 2>&1
+  HOME=$lib FRS_DATA=$lib/data "$frs" run --workers 1 > /dev/null 2>&1
   end=$(date +%s.%N)
   rm -rf "$lib"
-  echo "round $round frs --workers 2: $n images, $(echo "$end - $start" | bc) s, $(echo "scale=2; $n / ($end - $start)" | bc) images/s"
+  echo "round $round frs --workers 1: $n images, $(echo "$end - $start" | bc) s, $(echo "scale=2; $n / ($end - $start)" | bc) images/s"
   echo "round $round $("$py" "$here/peer.py" --engine ort "$dir")"
   echo "round $round $("$py" "$here/peer.py" --engine openvino --models "$models" "$dir")"
   # OpenVINO's default precision is bf16 wherever the CPU has avx512_bf16, even without AMX, where
