@@ -68,9 +68,9 @@ def main():
             chains = [[(net.create_infer_request(), x)] for _ in range(threads)]
             print(f"  {name:22s} {label:34s} {passes_per_second(chains, args.rounds):6.2f}/s", flush=True)
 
-    print("2. workers running RetinaFace 1024x768 then FaceNet batch 3: pairs per second")
-    xa = np.random.rand(1, 768, 1024, 3).astype(np.float32)
-    xb = np.random.rand(3, 160, 160, 3).astype(np.float32)
+    print("2. workers running RetinaFace 640x640 then FaceNet batch 4: pairs per second")
+    xa = np.random.rand(1, 640, 640, 3).astype(np.float32)
+    xb = np.random.rand(4, 160, 160, 3).astype(np.float32)
     for label, config, workers in [("one stream, one worker", one, 1),
                                    ("two streams pinned, two workers", two, 2),
                                    ("two streams not pinned, two workers", unpinned, 2)]:
