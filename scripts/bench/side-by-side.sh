@@ -8,22 +8,22 @@ dir=${1:?photo folder}; rounds=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd); frs=${FRS_BIN:-$here/../../.build/release/frs}
 py=${PEER_PYTHON:-/tmp/peer-venv/bin/python}; models=${FRS_MODELS:?set FRS_MODELS}
 n=$(find -L "$dir" -maxdepth 1 -type f | grep -ciE '\.(jpe?g|png)$')
+# `frs add DIR && frs run ARGS` on a throw-away library; prints LABEL, the time and the images/s.
+frs_round() {
+  local label=$1; shift
+  local lib start end
+  lib=$(mktemp -d)
+  start=$(date +%s.%N)
+  HOME=$lib FRS_DATA=$lib/data "$frs" add "$dir" > /dev/null 2>&1
+  HOME=$lib FRS_DATA=$lib/data "$frs" run "$@" > /dev/null 2>&1
+  end=$(date +%s.%N)
+  rm -rf "$lib"
+  echo "$label: $n images, $(echo "$end - $start" | bc) s, $(echo "scale=2; $n / ($end - $start)" | bc) images/s"
+}
 for round in $(seq "$rounds"); do
-  lib=$(mktemp -d)
-  start=$(date +%s.%N)
-  HOME=$lib FRS_DATA=$lib/data "$frs" add "$dir" > /dev/null 2>&1
-  HOME=$lib FRS_DATA=$lib/data "$frs" run > /dev/null 2>&1
-  end=$(date +%s.%N)
-  rm -rf "$lib"
-  echo "round $round frs: $n images, $(echo "$end - $start" | bc) s, $(echo "scale=2; $n / ($end - $start)" | bc) images/s"
+  frs_round "round $round frs"
   # One detection worker (the default is one per core): one inference at a time on all cores.
-  lib=$(mktemp -d)
-  start=$(date +%s.%N)
-  HOME=$lib FRS_DATA=$lib/data "$frs" add "$dir" > /dev/null 2>&1
-  HOME=$lib FRS_DATA=$lib/data "$frs" run --workers 1 > /dev/null 2>&1
-  end=$(date +%s.%N)
-  rm -rf "$lib"
-  echo "round $round frs --workers 1: $n images, $(echo "$end - $start" | bc) s, $(echo "scale=2; $n / ($end - $start)" | bc) images/s"
+  frs_round "round $round frs --workers 1" --workers 1
   echo "round $round $("$py" "$here/peer.py" --engine ort "$dir")"
   echo "round $round $("$py" "$here/peer.py" --engine openvino --models "$models" "$dir")"
   # OpenVINO's default precision is bf16 wherever the CPU has avx512_bf16, even without AMX, where
