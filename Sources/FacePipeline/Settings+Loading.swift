@@ -119,7 +119,7 @@ extension Settings {
             guard let v = EngineChoice(rawValue: text.lowercased()) else { throw fail("auto, openvino or opencv") }
             engine = v
         case .precision:
-            guard let v = Precision(rawValue: text.lowercased()) else { throw fail("auto, f32 or bf16") }
+            guard let v = Precision(rawValue: text.lowercased()) else { throw fail("auto, f32, bf16 or int8") }
             precision = v
         case .embeddingFlip:
             guard let v = Self.bool(text) else { throw fail("true or false") }

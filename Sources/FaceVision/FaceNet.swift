@@ -68,7 +68,7 @@ public final class FaceNet: @unchecked Sendable {
         guard FileManager.default.isReadableFile(atPath: modelURL.path) else {
             throw VisionError.model("cannot read FaceNet graph at \(modelURL.path): no such readable file")
         }
-        let recipe = GraphRecipe(source: modelURL, edits: "any batch, cut at \(Self.bottleneck)") {
+        let recipe = GraphRecipe(source: modelURL, edits: "any batch, cut at \(Self.bottleneck)", int8: .faceNet) {
             var graph = try GraphDef(contentsOf: modelURL, model: "FaceNet")
             // The frozen graph folded batch size 1 into two reshape constants; -1 lets any batch through.
             try graph.replaceWithInt32Constant("InceptionResnetV1/Logits/Flatten/flatten/Reshape/shape/_1__cf__3", values: [-1, 1792])

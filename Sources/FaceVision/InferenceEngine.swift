@@ -10,11 +10,13 @@ public enum EngineChoice: String, CaseIterable, Sendable {
 
 /// The arithmetic the networks run in (the `precision` setting).
 public enum Precision: String, CaseIterable, Sendable {
-    /// The engine's own default where it is the faster: OpenVINO uses bf16 on Intel CPUs with AMX and
-    /// AMD CPUs with AVX512-BF16, f32 elsewhere; OpenCV always f32.
+    /// The fastest measured on the CPU: OpenVINO uses bf16 on Intel CPUs with AMX and AMD CPUs with
+    /// AVX512-BF16, int8 elsewhere; OpenCV always f32.
     case auto
     case f32
     case bf16
+    /// Convolutions in int8 (`Int8Calibration`), the rest in f32; OpenVINO only.
+    case int8
 }
 
 /// The order of an image tensor's dimensions.
@@ -54,11 +56,14 @@ struct GraphRecipe {
     /// The source file's path, size and modification time, and what was done to it.
     let identity: String
     let make: () throws -> GraphDef
+    /// How the graph is quantized where the engine runs int8; nil: it is not.
+    let int8: Int8Calibration?
 
-    init(source: URL, edits: String, make: @escaping () throws -> GraphDef) {
+    init(source: URL, edits: String, int8: Int8Calibration? = nil, make: @escaping () throws -> GraphDef) {
         let attributes = (try? FileManager.default.attributesOfItem(atPath: source.path)) ?? [:]
         identity = "\(source.path) \(ModelStore.verificationStamp(attributes)) \(edits)"
         self.make = make
+        self.int8 = int8
     }
 }
 
@@ -78,7 +83,7 @@ public final class InferenceEngine: Sendable, CustomStringConvertible {
     public let kind: Kind
     /// The engine library's version, e.g. "2026.4.1" or "4.6.0".
     public let version: String
-    /// What the networks run in: "f32" or "bf16".
+    /// What the networks run in: "f32", "bf16" or "int8".
     public let precision: String
     let backend: any InferenceBackend
 
@@ -115,7 +120,9 @@ public final class InferenceEngine: Sendable, CustomStringConvertible {
                               notice: (String) -> Void = { _ in }) throws -> InferenceEngine {
         switch choice {
         case .opencv:
-            if precision == .bf16 { notice("OpenCV dnn runs in f32 only; precision = bf16 needs engine = openvino") }
+            if precision == .bf16 || precision == .int8 {
+                notice("OpenCV dnn runs in f32 only; precision = \(precision.rawValue) needs engine = openvino")
+            }
             return .openCV
         case .openvino:
             return try openVINO(models: models, precision: precision, streams: streams)
@@ -127,7 +134,9 @@ public final class InferenceEngine: Sendable, CustomStringConvertible {
             } catch {
                 notice("OpenVINO cannot be used (\(error)); using OpenCV dnn")
             }
-            if precision == .bf16 { notice("OpenCV dnn runs in f32 only; precision = bf16 is not applied") }
+            if precision == .bf16 || precision == .int8 {
+                notice("OpenCV dnn runs in f32 only; precision = \(precision.rawValue) is not applied")
+            }
             return .openCV
         }
     }

@@ -9,6 +9,7 @@ final class OpenVINORuntime: @unchecked Sendable {
     let handle: OpaquePointer
     let version: String
     private let bf16Capable: Bool
+    private let int8Capable: Bool
     private let defaultPrecision: String
 
     enum Unavailable: Error, CustomStringConvertible {
@@ -38,13 +39,16 @@ final class OpenVINORuntime: @unchecked Sendable {
             guard cvb_ov_cpu_property(handle, key, &out, out.count, &error.buffer, BridgeError.capacity) == 0 else { return "" }
             return out.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         }
-        bf16Capable = property("OPTIMIZATION_CAPABILITIES").split(separator: " ").contains("BF16")
+        let capabilities = property("OPTIMIZATION_CAPABILITIES").split(separator: " ")
+        bf16Capable = capabilities.contains("BF16")
+        int8Capable = capabilities.contains("INT8")
         // OpenVINO picks bf16 on any CPU with AVX512-BF16, but that is not always the faster: on an Intel
         // Sapphire/Emerald Rapids VM without AMX, bf16 took 1.7x as long as f32 (FaceNet batch 8 and
         // RetinaFace); with AMX it took 0.3-0.4x; on an AMD EPYC (Zen 4, AVX512-BF16) `frs run` was 1.6x
         // faster in bf16 (docs/benchmarks.md).
+        // Elsewhere int8: on an AVX2 CPU (AMD EPYC, 2 cores) `frs run` was NNx as fast as in f32.
         let engineDefault = Self.precisionName(property("INFERENCE_PRECISION_HINT")) ?? "f32"
-        defaultPrecision = engineDefault == "bf16" && !Self.cpuRunsBF16Fast ? "f32" : engineDefault
+        defaultPrecision = engineDefault == "bf16" && Self.cpuRunsBF16Fast ? "bf16" : (int8Capable ? "int8" : "f32")
     }
 
     /// Whether the CPU (as the kernel reports it) computes in bf16 faster than in f32: Intel's with AMX
@@ -73,6 +77,7 @@ final class OpenVINORuntime: @unchecked Sendable {
         case .auto: defaultPrecision
         case .f32: "f32"
         case .bf16: bf16Capable ? "bf16" : "f32"
+        case .int8: int8Capable ? "int8" : "f32"
         }
     }
 
@@ -107,7 +112,7 @@ final class OpenVINORuntime: @unchecked Sendable {
 struct OpenVINOBackend: InferenceBackend {
     let runtime: OpenVINORuntime
     let models: ModelStore
-    /// "f32" or "bf16", as `OpenVINORuntime.effectivePrecision` resolved it.
+    /// "f32", "bf16" or "int8", as `OpenVINORuntime.effectivePrecision` resolved it.
     let precision: String
     /// Forward passes one compiled graph runs at once, each on its share of the cores.
     let streams: Int
@@ -126,7 +131,8 @@ struct OpenVINOBackend: InferenceBackend {
     func load(_ recipe: GraphRecipe, name: String, input: String, inputShape: [Int], outputs: [String]) throws -> any CompiledGraph {
         // Named by what it is made of, so that a graph written before is used without reading its source
         // (FaceNet's is 90 MB) or editing it again; a digest beside it proves it is the one written.
-        let key = "\(recipe.identity) input \(input) \(inputShape) outputs \(outputs)"
+        let int8 = precision == "int8" ? recipe.int8 : nil
+        let key = "\(recipe.identity) input \(input) \(inputShape) outputs \(outputs)" + (int8.map { " int8 \($0.identity)" } ?? "")
         let digest = SHA256.hash(data: Data(key.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
         let safeName = name.map { $0.isLetter || $0.isNumber ? $0 : "-" }
         let url = models.graphDirectory.appendingPathComponent("\(String(safeName))-\(digest).pb")
@@ -134,6 +140,7 @@ struct OpenVINOBackend: InferenceBackend {
         let written = (try? String(contentsOf: digestURL, encoding: .utf8)).map { models.verify(url, size: nil, sha256: $0) == .installed } ?? false
         if !written {
             var graph = try recipe.make()
+            if let int8 { try graph.quantize(with: int8) }
             try graph.setPlaceholderShape(input, to: inputShape)
             let bytes = Data(graph.serialized())
             do {
@@ -146,7 +153,8 @@ struct OpenVINOBackend: InferenceBackend {
             }
         }
         var properties = ["PERFORMANCE_HINT": "LATENCY", "CACHE_DIR": models.compiledCacheDirectory.path,
-                          "INFERENCE_PRECISION_HINT": precision]
+                          // int8: what is not quantized runs in f32.
+                          "INFERENCE_PRECISION_HINT": precision == "int8" ? "f32" : precision]
         if streams > 1 {
             properties["NUM_STREAMS"] = String(streams)
             // Each compiled graph pins its stream threads on its own, stream i to core i in every graph: two

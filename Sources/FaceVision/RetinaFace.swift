@@ -175,7 +175,8 @@ public final class RetinaFace: @unchecked Sendable {
             return network
         }
         let graph = self.graph
-        let recipe = GraphRecipe(source: modelURL, edits: "heads, FPN sizes for \(size.width)x\(size.height)") {
+        let recipe = GraphRecipe(source: modelURL, edits: "heads, FPN sizes for \(size.width)x\(size.height)",
+                                 int8: .retinaFace) {
             var patched = graph
             try patched.replaceWithInt32Constant("RetinaFaceModel/FPN/resize/size", values: [Int32(size.height / 16), Int32(size.width / 16)])
             try patched.replaceWithInt32Constant("RetinaFaceModel/FPN/resize_1/size", values: [Int32(size.height / 8), Int32(size.width / 8)])

@@ -7,7 +7,8 @@
 set -euo pipefail
 models=${1:?models directory}; out=${2:?output directory}; py=${PYTHON:-/tmp/tf-venv/bin/python}
 mkdir -p "$out"
-facenet=$(ls "$models"/graphs/facenet-*.pb | head -1)
+# frs also writes int8 copies there (fake-quantization nodes named frs_int8/...): take the plain one.
+facenet=$(grep -L frs_int8 "$models"/graphs/facenet-*.pb | head -1)
 "$py" -m tf2onnx.convert --graphdef "$models/retinaface-frozen_graph.pb" --inputs x:0 --outputs Identity:0 \
   --opset 13 --output "$out/retinaface.onnx"
 "$py" -m tf2onnx.convert --graphdef "$facenet" --inputs 'input:0[-1,160,160,3]' \

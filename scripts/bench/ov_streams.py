@@ -51,7 +51,9 @@ def main():
     args = ap.parse_args()
     core = ov.Core()
     retinaface = os.path.join(args.models, "retinaface-frozen_graph.pb")
-    facenet = sorted(glob.glob(os.path.join(args.models, "graphs", "facenet-*.pb")))[0]
+    # The plain graph, not one of frs's int8 copies (which hold fake-quantization nodes).
+    facenet = [p for p in sorted(glob.glob(os.path.join(args.models, "graphs", "facenet-*.pb")))
+               if b"frs_int8" not in open(p, "rb").read()][0]
     one = {"PERFORMANCE_HINT": "LATENCY"}
     two = {"PERFORMANCE_HINT": "LATENCY", "NUM_STREAMS": "2"}
     unpinned = dict(two, ENABLE_CPU_PINNING="NO")

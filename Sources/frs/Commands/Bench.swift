@@ -23,7 +23,7 @@ extension FRS {
         var folder: String
 
         @Option(parsing: .upToNextOption, help: "Engines to compare.") var engines: [EngineChoice] = [.opencv, .openvino]
-        @Option(parsing: .upToNextOption, help: "Precisions to compare on OpenVINO.") var precisions: [Precision] = [.f32, .bf16]
+        @Option(parsing: .upToNextOption, help: "Precisions to compare on OpenVINO.") var precisions: [Precision] = [.f32, .bf16, .int8]
         @Option(help: ArgumentHelp("Longer side for detection (default: the pipeline's, 640 to 1024).", valueName: "px")) var side: Int?
         @Option(parsing: .upToNextOption, help: "Batch sizes to compare for embedding.") var batchSizes: [Int] = [1, 8]
         @Option(help: "Repeat each step measurement this many times and keep the best.") var repeats = 1
