@@ -1,7 +1,8 @@
 import Foundation
 
 /// Just enough of TensorFlow's `GraphDef` protobuf to prune and patch a frozen graph so that
-/// OpenCV's importer accepts it. Nodes we don't edit are kept as their original bytes.
+/// OpenCV's importer accepts it, and to quantize it for OpenVINO (`quantize(with:)`). Nodes we don't
+/// edit are kept as their original bytes.
 struct GraphDef {
     struct Node {
         var name: String
@@ -149,21 +150,159 @@ extension GraphDef.Node {
         dtypeAttr.writeVarint(field: 6, dtInt32)
         var valueAttr = ProtobufWriter()
         valueAttr.writeBytes(field: 8, tensor.bytes)
+        return node(name: name, op: "Const", inputs: [], attributes: [("dtype", dtypeAttr.bytes), ("value", valueAttr.bytes)])
+    }
 
+    /// The node with other inputs, every other field as it was.
+    func replacingInputs(_ newInputs: [String]) throws -> GraphDef.Node {
+        var writer = ProtobufWriter()
+        var reader = ProtobufReader(encoded)
+        var written = false
+        while let field = try reader.next() {
+            if field.number == 3 {
+                // NodeDef.input (3): the new list where the old one began.
+                if !written { newInputs.forEach { writer.writeString(field: 3, $0) }; written = true }
+                continue
+            }
+            writer.write(field)
+        }
+        if !written { newInputs.forEach { writer.writeString(field: 3, $0) } }
+        return GraphDef.Node(name: name, op: op, inputs: newInputs, encoded: writer.bytes)
+    }
+
+    /// A `Const` node holding a float32 tensor (`shape` [] for a scalar).
+    static func floatConstant(name: String, values: [Float], shape: [Int]) -> GraphDef.Node {
+        let dtFloat: UInt64 = 1
+        var shapeWriter = ProtobufWriter()
+        for size in shape {
+            var dim = ProtobufWriter()
+            dim.writeVarint(field: 1, UInt64(size))
+            shapeWriter.writeBytes(field: 2, dim.bytes)
+        }
+        var content: [UInt8] = []
+        content.reserveCapacity(values.count * 4)
+        for value in values {
+            let bits = value.bitPattern
+            content += [UInt8(bits & 0xff), UInt8(bits >> 8 & 0xff), UInt8(bits >> 16 & 0xff), UInt8(bits >> 24)]
+        }
+        var tensor = ProtobufWriter()
+        tensor.writeVarint(field: 1, dtFloat)
+        tensor.writeBytes(field: 2, shapeWriter.bytes)
+        tensor.writeBytes(field: 4, content)
+        var dtypeAttr = ProtobufWriter()
+        dtypeAttr.writeVarint(field: 6, dtFloat)
+        var valueAttr = ProtobufWriter()
+        valueAttr.writeBytes(field: 8, tensor.bytes)
+        return node(name: name, op: "Const", inputs: [], attributes: [("dtype", dtypeAttr.bytes), ("value", valueAttr.bytes)])
+    }
+
+    /// One of TensorFlow's `FakeQuantWithMinMaxVars*` ops, 8 bits.
+    static func fakeQuant(name: String, op: String, inputs: [String], narrowRange: Bool) -> GraphDef.Node {
+        var bits = ProtobufWriter()
+        bits.writeVarint(field: 3, 8)  // AttrValue.i
+        var narrow = ProtobufWriter()
+        narrow.writeVarint(field: 5, narrowRange ? 1 : 0)  // AttrValue.b
+        return node(name: name, op: op, inputs: inputs, attributes: [("narrow_range", narrow.bytes), ("num_bits", bits.bytes)])
+    }
+
+    /// A float32 `Reshape` of `inputs[0]` to the int32 shape `inputs[1]`.
+    static func reshape(name: String, inputs: [String]) -> GraphDef.Node {
+        var float = ProtobufWriter()
+        float.writeVarint(field: 6, 1)  // AttrValue.type: DT_FLOAT
+        var int32 = ProtobufWriter()
+        int32.writeVarint(field: 6, 3)  // DT_INT32
+        return node(name: name, op: "Reshape", inputs: inputs, attributes: [("T", float.bytes), ("Tshape", int32.bytes)])
+    }
+
+    static func node(name: String, op: String, inputs: [String], attributes: [(String, [UInt8])]) -> GraphDef.Node {
         var node = ProtobufWriter()
         node.writeString(field: 1, name)
-        node.writeString(field: 2, "Const")
-        for (key, value) in [("dtype", dtypeAttr.bytes), ("value", valueAttr.bytes)] {
+        node.writeString(field: 2, op)
+        inputs.forEach { node.writeString(field: 3, $0) }
+        for (key, value) in attributes {
             var entry = ProtobufWriter()
             entry.writeString(field: 1, key)
             entry.writeBytes(field: 2, value)
             node.writeBytes(field: 5, entry.bytes)
         }
-        return GraphDef.Node(name: name, op: "Const", inputs: [], encoded: node.bytes)
+        return GraphDef.Node(name: name, op: op, inputs: inputs, encoded: node.bytes)
     }
 }
 
-/// Protobuf wire-format reader (varint, 64-bit, length-delimited, 32-bit fields).
+/// A float32 tensor read from a `Const` node's `value` attribute.
+struct FloatTensor {
+    var shape: [Int]
+    var values: [Float]
+
+    init(shape: [Int], values: [Float]) {
+        self.shape = shape
+        self.values = values
+    }
+
+    init(constant node: GraphDef.Node) throws {
+        // NodeDef.attr (5) entry "value" -> AttrValue.tensor (8) -> TensorProto.
+        var tensor: [UInt8]?
+        var reader = ProtobufReader(node.encoded)
+        while let field = try reader.next() {
+            guard field.number == 5, case .bytes(let entry) = field.value else { continue }
+            var key = "", value: [UInt8] = []
+            var entryReader = ProtobufReader(entry)
+            while let f = try entryReader.next() {
+                if f.number == 1, case .bytes(let k) = f.value { key = String(decoding: k, as: UTF8.self) }
+                if f.number == 2, case .bytes(let v) = f.value { value = v }
+            }
+            guard key == "value" else { continue }
+            var attrReader = ProtobufReader(value)
+            while let f = try attrReader.next() {
+                if f.number == 8, case .bytes(let t) = f.value { tensor = t }
+            }
+        }
+        guard let tensor else { throw VisionError.model("constant \(node.name) has no tensor value") }
+        var dtype: UInt64 = 0, shape: [Int] = [], content: [UInt8] = [], floats: [Float] = []
+        var tensorReader = ProtobufReader(tensor)
+        while let field = try tensorReader.next() {
+            switch (field.number, field.value) {
+            case (1, .varint(let v)): dtype = v
+            case (2, .bytes(let shapeBytes)):
+                var shapeReader = ProtobufReader(shapeBytes)
+                while let dim = try shapeReader.next() {
+                    guard dim.number == 2, case .bytes(let dimBytes) = dim.value else { continue }
+                    var dimReader = ProtobufReader(dimBytes)
+                    while let size = try dimReader.next() {
+                        if size.number == 1, case .varint(let v) = size.value { shape.append(Int(Int64(bitPattern: v))) }
+                    }
+                }
+            case (4, .bytes(let bytes)): content = bytes
+            case (5, .fixed32(let bits)): floats.append(Float(bitPattern: bits))
+            case (5, .bytes(let packed)): floats += Self.littleEndianFloats(packed)
+            default: break
+            }
+        }
+        guard dtype == 1 else { throw VisionError.model("constant \(node.name) is not float32 (dtype \(dtype))") }
+        if !content.isEmpty { floats = Self.littleEndianFloats(content) }
+        let count = shape.reduce(1, *)
+        guard !shape.isEmpty, floats.count == count else {
+            throw VisionError.model("constant \(node.name) holds \(floats.count) values for shape \(shape)")
+        }
+        self.shape = shape
+        self.values = floats
+    }
+
+    private static func littleEndianFloats(_ bytes: [UInt8]) -> [Float] {
+        stride(from: 0, to: bytes.count - 3, by: 4).map { i in
+            Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+        }
+    }
+
+    /// The largest magnitude in each slice along the last axis (a convolution's or MatMul's output channels).
+    func channelMagnitudes() -> [Float] {
+        let channels = shape.last!
+        var result = [Float](repeating: 0, count: channels)
+        for (i, value) in values.enumerated() { result[i % channels] = max(result[i % channels], abs(value)) }
+        return result
+    }
+}
+
 struct ProtobufReader {
     enum Value {
         case varint(UInt64)

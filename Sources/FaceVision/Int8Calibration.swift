@@ -7,7 +7,8 @@ import Foundation
 ///
 /// `GraphDef.quantize(with:)` puts TensorFlow's fake-quantization ops in front of each convolution's input
 /// and weights; OpenVINO's CPU plugin turns each such convolution into an int8 one. On an AVX2 CPU
-/// (no VNNI, 2 cores) that made FaceNet 2x and RetinaFace 1.3x as fast as f32 (docs/benchmarks.md).
+/// (no VNNI, 2 cores) that made `frs run`'s embedding 2.1x and its detection 1.4x as fast as f32
+/// (docs/benchmarks.md).
 struct Int8Calibration: Sendable {
     /// By the tensor a quantized op reads as its first input, as the graph names it.
     let activations: [String: ClosedRange<Float>]
@@ -26,7 +27,7 @@ struct Int8Calibration: Sendable {
     /// The ops quantized, and what their weights' range is widened by. Convolutions and MatMul use 7 of
     /// their 8 bits: CPUs without VNNI multiply u8 activations by s8 weights with an instruction
     /// (`vpmaddubsw`) that saturates a sum of two products at 32767, which full-range weights overflow
-    /// (FaceNet's embeddings then fell to cosine 0.90 of f32's; with 7 bits, 0.9994). Depthwise
+    /// (FaceNet's embeddings then fell to a median cosine of 0.90 to f32's; with 7 bits, 0.9994). Depthwise
     /// convolutions do not pair products that way, and 7 bits there moved RetinaFace's boxes more.
     static let weightRangeWidening: [String: Float] = ["Conv2D": 2, "MatMul": 2, "DepthwiseConv2dNative": 1]
 }
@@ -112,157 +113,5 @@ extension GraphDef {
             }
         }
         throw VisionError.model("cannot quantize \(op): graph has no node named \(name)")
-    }
-}
-
-/// A float32 tensor read from a `Const` node's `value` attribute.
-struct FloatTensor {
-    var shape: [Int]
-    var values: [Float]
-
-    init(shape: [Int], values: [Float]) {
-        self.shape = shape
-        self.values = values
-    }
-
-    init(constant node: GraphDef.Node) throws {
-        // NodeDef.attr (5) entry "value" -> AttrValue.tensor (8) -> TensorProto.
-        var tensor: [UInt8]?
-        var reader = ProtobufReader(node.encoded)
-        while let field = try reader.next() {
-            guard field.number == 5, case .bytes(let entry) = field.value else { continue }
-            var key = "", value: [UInt8] = []
-            var entryReader = ProtobufReader(entry)
-            while let f = try entryReader.next() {
-                if f.number == 1, case .bytes(let k) = f.value { key = String(decoding: k, as: UTF8.self) }
-                if f.number == 2, case .bytes(let v) = f.value { value = v }
-            }
-            guard key == "value" else { continue }
-            var attrReader = ProtobufReader(value)
-            while let f = try attrReader.next() {
-                if f.number == 8, case .bytes(let t) = f.value { tensor = t }
-            }
-        }
-        guard let tensor else { throw VisionError.model("constant \(node.name) has no tensor value") }
-        var dtype: UInt64 = 0, shape: [Int] = [], content: [UInt8] = [], floats: [Float] = []
-        var tensorReader = ProtobufReader(tensor)
-        while let field = try tensorReader.next() {
-            switch (field.number, field.value) {
-            case (1, .varint(let v)): dtype = v
-            case (2, .bytes(let shapeBytes)):
-                var shapeReader = ProtobufReader(shapeBytes)
-                while let dim = try shapeReader.next() {
-                    guard dim.number == 2, case .bytes(let dimBytes) = dim.value else { continue }
-                    var dimReader = ProtobufReader(dimBytes)
-                    while let size = try dimReader.next() {
-                        if size.number == 1, case .varint(let v) = size.value { shape.append(Int(Int64(bitPattern: v))) }
-                    }
-                }
-            case (4, .bytes(let bytes)): content = bytes
-            case (5, .fixed32(let bits)): floats.append(Float(bitPattern: bits))
-            case (5, .bytes(let packed)):
-                floats += stride(from: 0, to: packed.count - 3, by: 4).map { i in
-                    Float(bitPattern: UInt32(packed[i]) | UInt32(packed[i + 1]) << 8 | UInt32(packed[i + 2]) << 16 | UInt32(packed[i + 3]) << 24)
-                }
-            default: break
-            }
-        }
-        guard dtype == 1 else { throw VisionError.model("constant \(node.name) is not float32 (dtype \(dtype))") }
-        if !content.isEmpty {
-            floats = stride(from: 0, to: content.count - 3, by: 4).map { i in
-                Float(bitPattern: UInt32(content[i]) | UInt32(content[i + 1]) << 8 | UInt32(content[i + 2]) << 16 | UInt32(content[i + 3]) << 24)
-            }
-        }
-        let count = shape.reduce(1, *)
-        guard !shape.isEmpty, floats.count == count else {
-            throw VisionError.model("constant \(node.name) holds \(floats.count) values for shape \(shape)")
-        }
-        self.shape = shape
-        self.values = floats
-    }
-
-    /// The largest magnitude in each slice along the last axis (a convolution's or MatMul's output channels).
-    func channelMagnitudes() -> [Float] {
-        let channels = shape.last!
-        var result = [Float](repeating: 0, count: channels)
-        for (i, value) in values.enumerated() { result[i % channels] = max(result[i % channels], abs(value)) }
-        return result
-    }
-}
-
-extension GraphDef.Node {
-    /// The node with other inputs, every other field as it was.
-    func replacingInputs(_ newInputs: [String]) throws -> GraphDef.Node {
-        var writer = ProtobufWriter()
-        var reader = ProtobufReader(encoded)
-        var written = false
-        while let field = try reader.next() {
-            if field.number == 3 {
-                // NodeDef.input (3): the new list where the old one began.
-                if !written { newInputs.forEach { writer.writeString(field: 3, $0) }; written = true }
-                continue
-            }
-            writer.write(field)
-        }
-        if !written { newInputs.forEach { writer.writeString(field: 3, $0) } }
-        return GraphDef.Node(name: name, op: op, inputs: newInputs, encoded: writer.bytes)
-    }
-
-    /// A `Const` node holding a float32 tensor (`shape` [] for a scalar).
-    static func floatConstant(name: String, values: [Float], shape: [Int]) -> GraphDef.Node {
-        let dtFloat: UInt64 = 1
-        var shapeWriter = ProtobufWriter()
-        for size in shape {
-            var dim = ProtobufWriter()
-            dim.writeVarint(field: 1, UInt64(size))
-            shapeWriter.writeBytes(field: 2, dim.bytes)
-        }
-        var content: [UInt8] = []
-        content.reserveCapacity(values.count * 4)
-        for value in values {
-            let bits = value.bitPattern
-            content += [UInt8(bits & 0xff), UInt8(bits >> 8 & 0xff), UInt8(bits >> 16 & 0xff), UInt8(bits >> 24)]
-        }
-        var tensor = ProtobufWriter()
-        tensor.writeVarint(field: 1, dtFloat)
-        tensor.writeBytes(field: 2, shapeWriter.bytes)
-        tensor.writeBytes(field: 4, content)
-        var dtypeAttr = ProtobufWriter()
-        dtypeAttr.writeVarint(field: 6, dtFloat)
-        var valueAttr = ProtobufWriter()
-        valueAttr.writeBytes(field: 8, tensor.bytes)
-        return node(name: name, op: "Const", inputs: [], attributes: [("dtype", dtypeAttr.bytes), ("value", valueAttr.bytes)])
-    }
-
-    /// One of TensorFlow's `FakeQuantWithMinMaxVars*` ops, 8 bits.
-    static func fakeQuant(name: String, op: String, inputs: [String], narrowRange: Bool) -> GraphDef.Node {
-        var bits = ProtobufWriter()
-        bits.writeVarint(field: 3, 8)  // AttrValue.i
-        var narrow = ProtobufWriter()
-        narrow.writeVarint(field: 5, narrowRange ? 1 : 0)  // AttrValue.b
-        return node(name: name, op: op, inputs: inputs, attributes: [("narrow_range", narrow.bytes), ("num_bits", bits.bytes)])
-    }
-
-    /// A float32 `Reshape` of `inputs[0]` to the int32 shape `inputs[1]`.
-    static func reshape(name: String, inputs: [String]) -> GraphDef.Node {
-        var float = ProtobufWriter()
-        float.writeVarint(field: 6, 1)  // AttrValue.type: DT_FLOAT
-        var int32 = ProtobufWriter()
-        int32.writeVarint(field: 6, 3)  // DT_INT32
-        return node(name: name, op: "Reshape", inputs: inputs, attributes: [("T", float.bytes), ("Tshape", int32.bytes)])
-    }
-
-    static func node(name: String, op: String, inputs: [String], attributes: [(String, [UInt8])]) -> GraphDef.Node {
-        var node = ProtobufWriter()
-        node.writeString(field: 1, name)
-        node.writeString(field: 2, op)
-        inputs.forEach { node.writeString(field: 3, $0) }
-        for (key, value) in attributes {
-            var entry = ProtobufWriter()
-            entry.writeString(field: 1, key)
-            entry.writeBytes(field: 2, value)
-            node.writeBytes(field: 5, entry.bytes)
-        }
-        return GraphDef.Node(name: name, op: op, inputs: inputs, encoded: node.bytes)
     }
 }

@@ -46,7 +46,8 @@ final class OpenVINORuntime: @unchecked Sendable {
         // Sapphire/Emerald Rapids VM without AMX, bf16 took 1.7x as long as f32 (FaceNet batch 8 and
         // RetinaFace); with AMX it took 0.3-0.4x; on an AMD EPYC (Zen 4, AVX512-BF16) `frs run` was 1.6x
         // faster in bf16 (docs/benchmarks.md).
-        // Elsewhere int8: on an AVX2 CPU (AMD EPYC, 2 cores) `frs run` was NNx as fast as in f32.
+        // Elsewhere int8: on an AVX2 CPU (AMD EPYC, 2 cores) `frs run` on a mixed library took 38.5 s
+        // instead of 60.2 s in f32 (docs/benchmarks.md).
         let engineDefault = Self.precisionName(property("INFERENCE_PRECISION_HINT")) ?? "f32"
         defaultPrecision = engineDefault == "bf16" && Self.cpuRunsBF16Fast ? "bf16" : (int8Capable ? "int8" : "f32")
     }

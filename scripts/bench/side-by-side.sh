@@ -29,4 +29,8 @@ for round in $(seq "$rounds"); do
   # OpenVINO's default precision is bf16 wherever the CPU has avx512_bf16, even without AMX, where
   # f32 is faster: the faster of the two is the peer to beat.
   echo "round $round $("$py" "$here/peer.py" --engine openvino --precision f32 --models "$models" "$dir")"
+  # Both networks quantized with NNCF first (not timed), as a Python user could; needs nncf in the venv.
+  if "$py" -c "import nncf" 2> /dev/null; then
+    echo "round $round $("$py" "$here/peer.py" --engine openvino --int8 --models "$models" "$dir" 2> /dev/null | tail -1)"
+  fi
 done
