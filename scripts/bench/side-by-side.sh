@@ -2,7 +2,7 @@
 # frs against the Python peers on the same photos, interleaved, ROUNDS times (benchmarks, not tests).
 # Usage: side-by-side.sh DIR [ROUNDS]. Needs a release build (swift build -c release), FRS_MODELS with
 # the models and OpenVINO installed, /tmp/peer-venv (numpy, opencv-python-headless, openvino,
-# onnxruntime) and the ONNX files from make_onnx.sh in /tmp/frs-onnx.
+# onnxruntime; nncf for the int8 row) and the ONNX files from make_onnx.sh in /tmp/frs-onnx.
 set -euo pipefail
 dir=${1:?photo folder}; rounds=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd); frs=${FRS_BIN:-$here/../../.build/release/frs}
