@@ -99,19 +99,22 @@ struct GraphDef {
         var node = ProtobufWriter()
         var reader = ProtobufReader(nodes[index].encoded)
         while let field = try reader.next() {
-            if field.number == 5, case .bytes(let bytes) = field.value, try Self.mapKey(of: bytes) == "shape" { continue }
+            if field.number == 5, case .bytes(let bytes) = field.value, try Self.mapEntry(bytes).key == "shape" { continue }
             node.write(field)
         }
         node.writeBytes(field: 5, entry.bytes)
         nodes[index].encoded = node.bytes
     }
 
-    private static func mapKey(of entry: [UInt8]) throws -> String? {
+    /// A protobuf map entry's key (field 1) and value (field 2).
+    static func mapEntry(_ entry: [UInt8]) throws -> (key: String?, value: [UInt8]) {
+        var key: String?, value: [UInt8] = []
         var reader = ProtobufReader(entry)
         while let field = try reader.next() {
-            if field.number == 1, case .bytes(let key) = field.value { return String(decoding: key, as: UTF8.self) }
+            if field.number == 1, case .bytes(let k) = field.value { key = String(decoding: k, as: UTF8.self) }
+            if field.number == 2, case .bytes(let v) = field.value { value = v }
         }
-        return nil
+        return (key, value)
     }
 }
 
@@ -245,12 +248,7 @@ struct FloatTensor {
         var reader = ProtobufReader(node.encoded)
         while let field = try reader.next() {
             guard field.number == 5, case .bytes(let entry) = field.value else { continue }
-            var key = "", value: [UInt8] = []
-            var entryReader = ProtobufReader(entry)
-            while let f = try entryReader.next() {
-                if f.number == 1, case .bytes(let k) = f.value { key = String(decoding: k, as: UTF8.self) }
-                if f.number == 2, case .bytes(let v) = f.value { value = v }
-            }
+            let (key, value) = try GraphDef.mapEntry(entry)
             guard key == "value" else { continue }
             var attrReader = ProtobufReader(value)
             while let f = try attrReader.next() {

@@ -12,13 +12,15 @@ import Foundation
 struct Int8Calibration: Sendable {
     /// By the tensor a quantized op reads as its first input, as the graph names it.
     let activations: [String: ClosedRange<Float>]
-
     /// Names the ranges and how they are applied, for the file names of quantized graphs: a graph
     /// quantized another way is never taken for this one.
-    var identity: String {
+    let identity: String
+
+    init(activations: [String: ClosedRange<Float>]) {
+        self.activations = activations
         let ranges = activations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.lowerBound) \($0.value.upperBound)" }
         let text = ([Self.scheme] + ranges).joined(separator: "\n")
-        return SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        identity = SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Changes whenever `GraphDef.quantize` changes what it does.
@@ -39,13 +41,13 @@ extension GraphDef {
     /// weights. Returns how many ops were quantized; throws when a weight is not a float constant.
     @discardableResult
     mutating func quantize(with calibration: Int8Calibration) throws -> Int {
-        let byName = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let indexOf = Dictionary(nodes.indices.map { (nodes[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
+        // Positions of the graph as read: the weights and `Pad`s looked up are never among the nodes added.
+        let index = Dictionary(nodes.indices.map { (nodes[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
         var added: [Node] = []
         var quantizedActivations: [String: String] = [:]
         var quantized = 0
-        for index in nodes.indices {
-            let node = nodes[index]
+        for position in nodes.indices {
+            let node = nodes[position]
             guard let widening = Int8Calibration.weightRangeWidening[node.op], node.inputs.count >= 2,
                   let range = calibration.activations[node.inputs[0]] else { continue }
             var inputs = node.inputs
@@ -53,24 +55,22 @@ extension GraphDef {
                 inputs[0] = existing
             } else {
                 let name = "frs_int8/\(quantizedActivations.count)/activation"
-                added += [Node.floatConstant(name: name + "/min", values: [range.lowerBound], shape: []),
-                          Node.floatConstant(name: name + "/max", values: [range.upperBound], shape: [])]
                 // Quantized before a zero `Pad` rather than after it, so that OpenVINO pads the u8 tensor
                 // inside the convolution: RetinaFace took 33 ms instead of 50 ms at 640x640. The range holds 0.
-                if let padIndex = indexOf[inputs[0]], nodes[padIndex].op == "Pad" {
-                    let pad = nodes[padIndex]
-                    added.append(Node.fakeQuant(name: name, op: "FakeQuantWithMinMaxVars",
-                                                inputs: [pad.inputs[0], name + "/min", name + "/max"], narrowRange: false))
-                    nodes[padIndex] = try pad.replacingInputs([name] + pad.inputs.dropFirst())
-                    quantizedActivations[inputs[0]] = inputs[0]
+                let pad = index[inputs[0]].flatMap { nodes[$0].op == "Pad" ? $0 : nil }
+                let source = pad.map { nodes[$0].inputs[0] } ?? inputs[0]
+                added += [Node.floatConstant(name: name + "/min", values: [range.lowerBound], shape: []),
+                          Node.floatConstant(name: name + "/max", values: [range.upperBound], shape: []),
+                          Node.fakeQuant(name: name, op: "FakeQuantWithMinMaxVars",
+                                         inputs: [source, name + "/min", name + "/max"], narrowRange: false)]
+                if let pad {
+                    nodes[pad] = try nodes[pad].replacingInputs([name] + nodes[pad].inputs.dropFirst())
                 } else {
-                    added.append(Node.fakeQuant(name: name, op: "FakeQuantWithMinMaxVars",
-                                                inputs: [inputs[0], name + "/min", name + "/max"], narrowRange: false))
-                    quantizedActivations[inputs[0]] = name
                     inputs[0] = name
                 }
+                quantizedActivations[node.inputs[0]] = inputs[0]
             }
-            let weights = try Self.constantWeights(of: inputs[1], in: byName, for: node.name)
+            let weights = try constantWeights(of: inputs[1], in: index, for: node.name)
             let name = "frs_int8/\(quantized)/weights"
             if node.op == "DepthwiseConv2dNative" {
                 // [height, width, channels, multiplier]: TensorFlow's per-channel op takes the last axis, so the
@@ -95,7 +95,7 @@ extension GraphDef {
                                          inputs: [inputs[1], name + "/min", name + "/max"], narrowRange: true)]
             }
             inputs[1] = name
-            nodes[index] = try node.replacingInputs(inputs)
+            nodes[position] = try node.replacingInputs(inputs)
             quantized += 1
         }
         nodes += added
@@ -103,9 +103,10 @@ extension GraphDef {
     }
 
     /// The float tensor of the `Const` that `input` reads, through any `Identity` nodes.
-    private static func constantWeights(of input: String, in byName: [String: Node], for op: String) throws -> FloatTensor {
+    private func constantWeights(of input: String, in index: [String: Int], for op: String) throws -> FloatTensor {
         var name = input
-        while let node = byName[name] {
+        while let position = index[name] {
+            let node = nodes[position]
             switch node.op {
             case "Const": return try FloatTensor(constant: node)
             case "Identity" where node.inputs.count == 1: name = node.sourceNodes[0]
