@@ -10,12 +10,13 @@ public enum EngineChoice: String, CaseIterable, Sendable {
 
 /// The arithmetic the networks run in (the `precision` setting).
 public enum Precision: String, CaseIterable, Sendable {
-    /// The fastest measured on the CPU: OpenVINO uses bf16 on Intel CPUs with AMX and AMD CPUs with
-    /// AVX512-BF16, int8 elsewhere; OpenCV always f32.
+    /// The fastest measured on the CPU: OpenVINO uses bf16 on Intel CPUs with AMX, int8 elsewhere;
+    /// OpenCV always f32.
     case auto
     case f32
     case bf16
-    /// Convolutions in int8 (`Int8Calibration`), the rest in f32; OpenVINO only.
+    /// Convolutions in int8 (`Int8Calibration`), the rest in bf16 where the CPU computes bf16 fast (AMD
+    /// CPUs with AVX512-BF16, Intel's with AMX), else in f32; OpenVINO only.
     case int8
 }
 
@@ -85,16 +86,23 @@ public final class InferenceEngine: Sendable, CustomStringConvertible {
     public let version: String
     /// What the networks run in: "f32", "bf16" or "int8".
     public let precision: String
+    /// What the operations that are not quantized run in, "f32" or "bf16": in int8, the ones left out of
+    /// `Int8Calibration` (RetinaFace's heads among them); otherwise `precision`.
+    public let floatPrecision: String
     let backend: any InferenceBackend
 
-    init(kind: Kind, version: String, precision: String, backend: any InferenceBackend) {
+    init(kind: Kind, version: String, precision: String, floatPrecision: String? = nil, backend: any InferenceBackend) {
         self.kind = kind
         self.version = version
         self.precision = precision
+        self.floatPrecision = floatPrecision ?? precision
         self.backend = backend
     }
 
-    public var description: String { "\(kind.rawValue) \(version) (\(precision))" }
+    /// "openvino 2026.4.1 (bf16)", "openvino 2026.4.1 (int8, the rest bf16)".
+    public var description: String {
+        "\(kind.rawValue) \(version) (\(precision)\(floatPrecision == precision || precision != "int8" ? "" : ", the rest \(floatPrecision)"))"
+    }
 
     /// OpenCV's dnn module: always there, f32, the reference the other engine is tested against.
     public static let openCV = InferenceEngine(kind: .openCV, version: OpenCVBackend.version, precision: "f32", backend: OpenCVBackend())
@@ -110,6 +118,7 @@ public final class InferenceEngine: Sendable, CustomStringConvertible {
         let runtime = try OpenVINORuntime.load(from: models)
         let effective = runtime.effectivePrecision(precision)
         return InferenceEngine(kind: .openVINO, version: runtime.version, precision: effective,
+                               floatPrecision: effective == "int8" ? runtime.int8Remainder : effective,
                                backend: OpenVINOBackend(runtime: runtime, models: models, precision: effective,
                                                         streams: max(1, streams)))
     }

@@ -7,24 +7,32 @@ import Foundation
 ///
 /// `GraphDef.quantize(with:)` puts TensorFlow's fake-quantization ops in front of each convolution's input
 /// and weights; OpenVINO's CPU plugin turns each such convolution into an int8 one. On an AVX2 CPU
-/// (no VNNI, 2 cores) that made `frs run`'s embedding 2.1x and its detection 1.4x as fast as f32
+/// (no VNNI, 2 cores) that made `frs run`'s embedding 2.1x and its detection 1.4x as fast as f32; on a
+/// Zen 4 CPU (VNNI, AVX512-BF16), with the rest in bf16, `frs run` was 1.25x as fast as in bf16
 /// (docs/benchmarks.md).
 struct Int8Calibration: Sendable {
     /// By the tensor a quantized op reads as its first input, as the graph names it.
     let activations: [String: ClosedRange<Float>]
-    /// Names the ranges and how they are applied, for the file names of quantized graphs: a graph
-    /// quantized another way is never taken for this one.
+    /// By a quantized op's name: how much quantizing shifts its output, per output channel (measured on the
+    /// sample photos), taken off through the `FusedBatchNormV3` that reads the op, by adding it to the batch
+    /// norm's mean. RetinaFace's first depthwise convolutions need it: their rounded weights, over an input
+    /// that is non-negative and mostly smooth, move whole channels.
+    let biasCorrections: [String: [Float]]
+    /// Names the ranges, the corrections and how they are applied, for the file names of quantized graphs:
+    /// a graph quantized another way is never taken for this one.
     let identity: String
 
-    init(activations: [String: ClosedRange<Float>]) {
+    init(activations: [String: ClosedRange<Float>], biasCorrections: [String: [Float]] = [:]) {
         self.activations = activations
+        self.biasCorrections = biasCorrections
         let ranges = activations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.lowerBound) \($0.value.upperBound)" }
-        let text = ([Self.scheme] + ranges).joined(separator: "\n")
+        let shifts = biasCorrections.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.map { "\($0)" }.joined(separator: " "))" }
+        let text = ([Self.scheme] + ranges + shifts).joined(separator: "\n")
         identity = SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Changes whenever `GraphDef.quantize` changes what it does.
-    private static let scheme = "fake-quant v2: per-channel weights, widened \(weightRangeWidening.sorted { $0.key < $1.key }); before Pad"
+    private static let scheme = "fake-quant v2: per-channel weights, widened \(weightRangeWidening.sorted { $0.key < $1.key }); before Pad; bias corrections in batch-norm means"
 
     /// The ops quantized, and what their weights' range is widened by. Convolutions and MatMul use 7 of
     /// their 8 bits: CPUs without VNNI multiply u8 activations by s8 weights with an instruction
@@ -38,7 +46,8 @@ extension GraphDef {
     /// Puts a `FakeQuantWithMinMaxVars` (the calibrated range, 256 levels) in front of the first input of
     /// every quantizable op that `calibration` has a range for, and a per-channel
     /// `FakeQuantWithMinMaxVarsPerChannel` (weights' largest magnitude per output channel) in front of its
-    /// weights. Returns how many ops were quantized; throws when a weight is not a float constant.
+    /// weights, and moves the mean of the batch norm after each op `calibration` has a bias correction for.
+    /// Returns how many ops were quantized; throws when a weight is not a float constant.
     @discardableResult
     mutating func quantize(with calibration: Int8Calibration) throws -> Int {
         // Positions of the graph as read: the weights and `Pad`s looked up are never among the nodes added.
@@ -96,10 +105,29 @@ extension GraphDef {
             }
             inputs[1] = name
             nodes[position] = try node.replacingInputs(inputs)
+            if let shift = calibration.biasCorrections[node.name] {
+                added.append(try correctBatchNorm(after: node.name, by: shift, constantName: "frs_int8/\(quantized)/mean", in: index))
+            }
             quantized += 1
         }
         nodes += added
         return quantized
+    }
+
+    /// Points the `FusedBatchNormV3` that reads `op` at a new mean, the old one plus `shift`, and returns
+    /// the constant holding it.
+    private mutating func correctBatchNorm(after op: String, by shift: [Float], constantName: String, in index: [String: Int]) throws -> Node {
+        guard let norm = nodes.indices.first(where: { nodes[$0].op == "FusedBatchNormV3" && nodes[$0].sourceNodes.first == op }) else {
+            throw VisionError.model("cannot correct \(op): no FusedBatchNormV3 reads it")
+        }
+        var inputs = nodes[norm].inputs
+        let mean = try constantWeights(of: inputs[3], in: index, for: nodes[norm].name)
+        guard mean.shape == [shift.count] else {
+            throw VisionError.model("cannot correct \(op): \(shift.count) shifts for a batch-norm mean of shape \(mean.shape)")
+        }
+        inputs[3] = constantName
+        nodes[norm] = try nodes[norm].replacingInputs(inputs)
+        return Node.floatConstant(name: constantName, values: zip(mean.values, shift).map { $0 + $1 }, shape: [shift.count])
     }
 
     /// The float tensor of the `Const` that `input` reads, through any `Identity` nodes.

@@ -11,6 +11,9 @@ final class OpenVINORuntime: @unchecked Sendable {
     private let bf16Capable: Bool
     private let int8Capable: Bool
     private let defaultPrecision: String
+    /// What an int8 graph runs its unquantized ops in (RetinaFace's heads, the additions, the
+    /// activations): bf16 where the CPU computes it fast, else f32.
+    let int8Remainder: String
 
     enum Unavailable: Error, CustomStringConvertible {
         case notInstalled(String)
@@ -44,23 +47,32 @@ final class OpenVINORuntime: @unchecked Sendable {
         int8Capable = capabilities.contains("INT8")
         // OpenVINO picks bf16 on any CPU with AVX512-BF16, but that is not always the faster: on an Intel
         // Sapphire/Emerald Rapids VM without AMX, bf16 took 1.7x as long as f32 (FaceNet batch 8 and
-        // RetinaFace); with AMX it took 0.3-0.4x; on an AMD EPYC (Zen 4, AVX512-BF16) `frs run` was 1.6x
-        // faster in bf16 (docs/benchmarks.md).
+        // RetinaFace); with AMX it took 0.3-0.4x, so AMX keeps bf16 (int8 there is unmeasured).
         // Elsewhere int8: on an AVX2 CPU (AMD EPYC, 2 cores) `frs run` on a mixed library took 38.5 s
-        // instead of 60.2 s in f32 (docs/benchmarks.md).
+        // instead of 60.2 s in f32; on an AMD EPYC with AVX512-BF16 and VNNI, int8 with the rest in bf16
+        // took 16.9-17.7 s against 22.0 s in bf16 (docs/benchmarks.md).
         let engineDefault = Self.precisionName(property("INFERENCE_PRECISION_HINT")) ?? "f32"
-        defaultPrecision = engineDefault == "bf16" && Self.cpuRunsBF16Fast ? "bf16" : (int8Capable ? "int8" : "f32")
+        let cpu = CPUFeatures.current
+        defaultPrecision = engineDefault == "bf16" && cpu.hasAMX ? "bf16" : (int8Capable ? "int8" : (bf16Capable && cpu.runsBF16Fast ? "bf16" : "f32"))
+        int8Remainder = bf16Capable && cpu.runsBF16Fast ? "bf16" : "f32"
     }
 
-    /// Whether the CPU (as the kernel reports it) computes in bf16 faster than in f32: Intel's with AMX
-    /// tiles, AMD's with AVX512-BF16.
-    static let cpuRunsBF16Fast: Bool = {
-        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
-        let lines = info.split(separator: "\n")
-        guard let flags = lines.first(where: { $0.hasPrefix("flags") })?.split(separator: " ") else { return false }
-        let amd = lines.first(where: { $0.hasPrefix("vendor_id") })?.contains("AuthenticAMD") ?? false
-        return flags.contains("amx_bf16") || (amd && flags.contains("avx512_bf16"))
-    }()
+    /// What the kernel reports of the CPU's arithmetic, as far as the precision choice needs it.
+    struct CPUFeatures {
+        /// Intel's AMX tiles (bf16 matrix multiplication).
+        var hasAMX = false
+        /// Whether bf16 computes faster than f32: with AMX, or on AMD's AVX512-BF16 (Zen 4: 1.6x).
+        var runsBF16Fast = false
+
+        static let current: CPUFeatures = {
+            guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return CPUFeatures() }
+            let lines = info.split(separator: "\n")
+            guard let flags = lines.first(where: { $0.hasPrefix("flags") })?.split(separator: " ") else { return CPUFeatures() }
+            let amd = lines.first(where: { $0.hasPrefix("vendor_id") })?.contains("AuthenticAMD") ?? false
+            let amx = flags.contains("amx_bf16")
+            return CPUFeatures(hasAMX: amx, runsBF16Fast: amx || (amd && flags.contains("avx512_bf16")))
+        }()
+    }
 
     /// "bf16" or "f32", from OpenVINO's element type names ("bf16", "f32", "BF16").
     static func precisionName(_ text: String) -> String? {
@@ -154,8 +166,7 @@ struct OpenVINOBackend: InferenceBackend {
             }
         }
         var properties = ["PERFORMANCE_HINT": "LATENCY", "CACHE_DIR": models.compiledCacheDirectory.path,
-                          // int8: what is not quantized runs in f32.
-                          "INFERENCE_PRECISION_HINT": precision == "int8" ? "f32" : precision]
+                          "INFERENCE_PRECISION_HINT": precision == "int8" ? runtime.int8Remainder : precision]
         if streams > 1 {
             properties["NUM_STREAMS"] = String(streams)
             // Each compiled graph pins its stream threads on its own, stream i to core i in every graph: two

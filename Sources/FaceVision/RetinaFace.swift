@@ -109,7 +109,8 @@ public final class RetinaFace: @unchecked Sendable {
     /// How much lower bf16 puts the logits of faces near the threshold than f32 does, taken off the
     /// threshold in bf16 so that it selects what f32 selects. On WIDER FACE at 0.9, bf16 found 229 of the 318
     /// faces of 32-64 px where f32 found 233 (OpenCV 233); applied as 0.88 (this offset) it found 232, 185
-    /// of 199 larger ones (f32 183), at the same precision (0.962; f32 0.960).
+    /// of 199 larger ones (f32 183), at the same precision (0.962; f32 0.960). The same holds where int8
+    /// leaves the heads to bf16: 233 without the offset, 236 with it (f32 233), and 182 / 183 larger ones.
     static let bf16LogitOffset: Float = log(Float(0.9) / 0.1) - log(Float(0.88) / 0.12)
 
     /// `side` rounded up to a multiple of `step`, which is rounded up to a multiple of 32.
@@ -124,7 +125,7 @@ public final class RetinaFace: @unchecked Sendable {
         let sizes = Self.anchorSizes[stride]!
         let rows = classes.rows, cols = classes.columns
         // The threshold on the softmax score, as a threshold on the logit difference.
-        let logitThreshold = log(options.scoreThreshold / (1 - options.scoreThreshold)) - (engine.precision == "bf16" ? Self.bf16LogitOffset : 0)
+        let logitThreshold = log(options.scoreThreshold / (1 - options.scoreThreshold)) - (engine.floatPrecision == "bf16" ? Self.bf16LogitOffset : 0)
         var faces: [DetectedFace] = []
 
         for y in 0..<rows {

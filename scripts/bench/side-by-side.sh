@@ -22,7 +22,7 @@ frs_round() {
 }
 for round in $(seq "$rounds"); do
   frs_round "round $round frs"
-  # f32: what int8 (the default on CPUs without fast bf16) brings.
+  # f32: what int8 (the default on CPUs without AMX) brings.
   FRS_PRECISION=f32 frs_round "round $round frs f32"
   echo "round $round $("$py" "$here/peer.py" --engine ort "$dir")"
   echo "round $round $("$py" "$here/peer.py" --engine openvino --models "$models" "$dir")"

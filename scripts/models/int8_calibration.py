@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes Sources/FaceVision/Int8Calibration+Ranges.swift: the activation ranges frs's int8 precision
-quantizes RetinaFace's and FaceNet's convolution inputs to (developers only; frs itself never runs Python).
+quantizes RetinaFace's and FaceNet's convolution inputs to, and the bias corrections of RetinaFace's first
+depthwise convolutions (developers only; frs itself never runs Python).
 
 The ranges are properties of the two pinned graphs (models.md), measured once on the original system's
 sample photos, which are neither WIDER FACE nor LFW, so that the evaluations stay held out:
@@ -9,6 +10,8 @@ sample photos, which are neither WIDER FACE nor LFW, so that the evaluations sta
 - FaceNet: the faces of retinaface-reference.json, cropped as frs crops them (box enlarged by 30 %,
   160x160, RGB, (x - 127.5) / 128), in groups of 8 (frs's batch).
 A range is the mean over inputs (photos, groups) of each input's minimum and maximum, widened to hold 0.
+A bias correction is the mean shift, per output channel, that quantizing a convolution's input and weights
+makes in its output (bias_corrections).
 
     python3 -m venv /tmp/tf-venv && /tmp/tf-venv/bin/pip install tensorflow-cpu==2.15.1 opencv-python-headless 'numpy<2'
     /tmp/tf-venv/bin/python scripts/models/int8_calibration.py --models ~/.cache/frs/models --seed ../shared/data/seed
@@ -21,11 +24,14 @@ import tensorflow as tf
 
 QUANTIZED = ("Conv2D", "MatMul", "DepthwiseConv2dNative")  # what frs quantizes (GraphDef.quantize)
 # Left in f32 (no range, so GraphDef.quantize passes them by): RetinaFace's nine head convolutions, whose
-# outputs are the scores and boxes, and its first three depthwise convolutions (strides 2 and 4), the ones
-# quantization moved the boxes of mid-sized faces most. WIDER FACE recall of 32-64 px faces (f32: 0.733):
-# every depthwise convolution in int8 0.717; blocks 3-5 in f32 instead 0.720; only the first in f32 0.723,
-# the first two 0.733; the first three, as here, 0.736 (>= 64 px: 0.925) (docs/benchmarks.md).
-KEPT_F32 = ("Head_", "expanded_conv_depthwise", "block_1_depthwise", "block_2_depthwise")
+# outputs are the scores and boxes.
+KEPT_F32 = ("Head_",)
+# Depthwise convolutions whose output shift from quantization frs takes off (bias_corrections): RetinaFace's
+# first three (strides 2 and 4), the ones quantization moved the boxes of mid-sized faces most. WIDER FACE
+# recall of 32-64 px faces (f32: 0.733): uncorrected 0.717 with the rest in f32 (AVX2), 0.720 with it in
+# bf16 (Zen 4); corrected 0.736 and 0.742, as good as leaving the three in float (0.733-0.736) and 1.3x as
+# fast (docs/benchmarks.md, sixth measurement).
+CORRECTED = ("expanded_conv_depthwise/", "block_1_depthwise/", "block_2_depthwise/")
 
 
 def load(path):
@@ -49,6 +55,35 @@ def ranges(graph, feeds, input_name):
                 highs.append([max(float(v[i].max()) for v in values) for i in range(len(names))])
     low, high = np.mean(lows, axis=0), np.mean(highs, axis=0)
     return {n: (min(0.0, float(l)), max(0.0, float(h))) for n, l, h in zip(names, low, high)}
+
+
+def bias_corrections(graph, feeds, input_name, activations, ops):
+    """For each depthwise convolution named in `ops`: the mean, per output channel, of what quantizing its
+    input and weights as frs does (GraphDef.quantize) adds to its output: each photo's mean over positions,
+    then the mean over photos. Rounding the weights leaves errors that do not average out over a DC-heavy,
+    non-negative input, so the output shifts; frs takes the shift off through the batch norm that follows."""
+    by_name = {n.name: n for n in graph.node}
+    with tf.Graph().as_default() as g:
+        tf.import_graph_def(graph, name="")
+        shifts = []
+        for name in ops:
+            node = by_name[name]
+            x = g.get_tensor_by_name(node.input[0] + ":0")
+            w = g.get_tensor_by_name(node.input[1] + ":0")
+            strides, padding = list(node.attr["strides"].list.i), node.attr["padding"].s.decode()
+            # The input's range is the one frs quantizes it with (a Pad's: it holds 0, so quantizing before
+            # or after the Pad is the same); the weights per channel of channels x multiplier, symmetric.
+            low, high = activations[node.input[0]]
+            xq = tf.quantization.fake_quant_with_min_max_vars(x, low, high, num_bits=8, narrow_range=False)
+            h, wd, c, m = w.shape
+            flat = tf.reshape(w, [h, wd, 1, c * m])
+            limit = tf.maximum(tf.reduce_max(tf.abs(flat), axis=[0, 1, 2]), 1e-8)
+            wq = tf.reshape(tf.quantization.fake_quant_with_min_max_vars_per_channel(flat, -limit, limit, num_bits=8, narrow_range=True), w.shape)
+            shift = tf.nn.depthwise_conv2d(xq, wq, strides, padding) - tf.nn.depthwise_conv2d(x, w, strides, padding)
+            shifts.append(tf.reduce_mean(shift, axis=[0, 1, 2]))
+        with tf.compat.v1.Session(graph=g) as session:
+            values = [session.run(shifts, {input_name: x}) for group in feeds for x in group]
+    return {name: np.mean([v[i] for v in values], axis=0) for i, name in enumerate(ops)}
 
 
 def scaled(image):
@@ -84,11 +119,19 @@ def main():
             crops.append(((crop[:, :, ::-1].astype(np.float32) - 127.5) / 128)[None])
     groups = [crops[i:i + 8] for i in range(0, len(crops), 8)]
 
-    retinaface = ranges(load(os.path.join(args.models, "retinaface-frozen_graph.pb")), photos, "x:0")
+    retinaface_graph = load(os.path.join(args.models, "retinaface-frozen_graph.pb"))
+    retinaface = ranges(retinaface_graph, photos, "x:0")
+    corrected = [n.name for n in retinaface_graph.node if n.op == "DepthwiseConv2dNative" and any(k in n.name for k in CORRECTED)]
+    corrections = bias_corrections(retinaface_graph, photos, "x:0", retinaface, corrected)
     facenet = ranges(load(os.path.join(args.models, "facenet-graph_final.pb")), groups, "input:0")
 
     def table(values):
         return "\n".join(f'        "{n}": {l:.6g}...{h:.6g},' for n, (l, h) in sorted(values.items()))
+
+    def vectors(values):
+        def rows(v):
+            return "\n".join("            " + ", ".join(f"{x:.6g}" for x in v[i:i + 8]) + "," for i in range(0, len(v), 8))
+        return "\n".join(f'        "{n}": [\n{rows(v)}\n        ],' for n, v in sorted(values.items()))
     with open(args.out, "w") as f:
         f.write(f"""// Written by scripts/models/int8_calibration.py from the graphs pinned in Models.swift and the
 // {len(photos)} sample photos ({len(crops)} faces); do not edit by hand.
@@ -96,6 +139,8 @@ def main():
 extension Int8Calibration {{
     static let retinaFace = Int8Calibration(activations: [
 {table(retinaface)}
+    ], biasCorrections: [
+{vectors(corrections)}
     ])
 
     static let faceNet = Int8Calibration(activations: [
@@ -103,7 +148,8 @@ extension Int8Calibration {{
     ])
 }}
 """)
-    print(f"wrote {args.out}: RetinaFace {len(retinaface)} ranges, FaceNet {len(facenet)}, from {len(photos)} photos, {len(crops)} faces")
+    print(f"wrote {args.out}: RetinaFace {len(retinaface)} ranges and {len(corrections)} bias corrections, FaceNet {len(facenet)} ranges, "
+          f"from {len(photos)} photos, {len(crops)} faces")
 
 
 if __name__ == "__main__":
