@@ -101,7 +101,7 @@ public final class InferenceEngine: Sendable, CustomStringConvertible {
 
     /// "openvino 2026.4.1 (bf16)", "openvino 2026.4.1 (int8, the rest bf16)".
     public var description: String {
-        "\(kind.rawValue) \(version) (\(precision)\(floatPrecision == precision || precision != "int8" ? "" : ", the rest \(floatPrecision)"))"
+        "\(kind.rawValue) \(version) (\(precision)\(precision == "int8" ? ", the rest \(floatPrecision)" : ""))"
     }
 
     /// OpenCV's dnn module: always there, f32, the reference the other engine is tested against.
@@ -118,7 +118,7 @@ public final class InferenceEngine: Sendable, CustomStringConvertible {
         let runtime = try OpenVINORuntime.load(from: models)
         let effective = runtime.effectivePrecision(precision)
         return InferenceEngine(kind: .openVINO, version: runtime.version, precision: effective,
-                               floatPrecision: effective == "int8" ? runtime.int8Remainder : effective,
+                               floatPrecision: runtime.floatPrecision(of: effective),
                                backend: OpenVINOBackend(runtime: runtime, models: models, precision: effective,
                                                         streams: max(1, streams)))
     }

@@ -13,7 +13,7 @@ final class OpenVINORuntime: @unchecked Sendable {
     private let defaultPrecision: String
     /// What an int8 graph runs its unquantized ops in (RetinaFace's heads, the additions, the
     /// activations): bf16 where the CPU computes it fast, else f32.
-    let int8Remainder: String
+    private let int8Remainder: String
 
     enum Unavailable: Error, CustomStringConvertible {
         case notInstalled(String)
@@ -53,8 +53,9 @@ final class OpenVINORuntime: @unchecked Sendable {
         // took 16.9-17.7 s against 22.0 s in bf16 (docs/benchmarks.md).
         let engineDefault = Self.precisionName(property("INFERENCE_PRECISION_HINT")) ?? "f32"
         let cpu = CPUFeatures.current
-        defaultPrecision = engineDefault == "bf16" && cpu.hasAMX ? "bf16" : (int8Capable ? "int8" : (bf16Capable && cpu.runsBF16Fast ? "bf16" : "f32"))
-        int8Remainder = bf16Capable && cpu.runsBF16Fast ? "bf16" : "f32"
+        let fastBF16 = bf16Capable && cpu.runsBF16Fast
+        defaultPrecision = engineDefault == "bf16" && cpu.hasAMX ? "bf16" : (int8Capable ? "int8" : (fastBF16 ? "bf16" : "f32"))
+        int8Remainder = fastBF16 ? "bf16" : "f32"
     }
 
     /// What the kernel reports of the CPU's arithmetic, as far as the precision choice needs it.
@@ -92,6 +93,11 @@ final class OpenVINORuntime: @unchecked Sendable {
         case .bf16: bf16Capable ? "bf16" : "f32"
         case .int8: int8Capable ? "int8" : "f32"
         }
+    }
+
+    /// What the ops a graph leaves unquantized run in, for an effective precision: "f32" or "bf16".
+    func floatPrecision(of precision: String) -> String {
+        precision == "int8" ? int8Remainder : precision
     }
 
     private static let loaded = Mutex<[String: OpenVINORuntime]>([:])
@@ -166,7 +172,7 @@ struct OpenVINOBackend: InferenceBackend {
             }
         }
         var properties = ["PERFORMANCE_HINT": "LATENCY", "CACHE_DIR": models.compiledCacheDirectory.path,
-                          "INFERENCE_PRECISION_HINT": precision == "int8" ? runtime.int8Remainder : precision]
+                          "INFERENCE_PRECISION_HINT": runtime.floatPrecision(of: precision)]
         if streams > 1 {
             properties["NUM_STREAMS"] = String(streams)
             // Each compiled graph pins its stream threads on its own, stream i to core i in every graph: two
